@@ -1,0 +1,69 @@
+/**
+ * Roles and permissions. Every route declares one permission; a role grants a fixed set.
+ * The route × role test walks this table against the live server.
+ */
+export const ROLES = [
+  'admin',
+  'senior_moderator',
+  'moderator',
+  'legal',
+  'analyst',
+  'auditor',
+  'platform',
+  'trusted_flagger',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'service:read',
+  'members:manage',
+  'apikeys:manage',
+  'teams:manage',
+  'policy:manage',
+  'notices:create',
+  'notices:read',
+  'notices:read_identity',
+  'cases:read',
+  'cases:claim',
+  'cases:claim_senior',
+  'cases:assign',
+  'cases:escalate',
+  'cases:note',
+  'audit:read',
+  'jobs:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MODERATION: Permission[] = ['cases:read', 'cases:claim', 'cases:escalate', 'cases:note', 'notices:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: [...PERMISSIONS],
+  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign'],
+  moderator: ['service:read', 'notices:create', ...MODERATION],
+  // Authority liaison: handles orders and referrals, so may see who notified.
+  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'audit:read'],
+  analyst: ['service:read', 'notices:read', 'cases:read'],
+  auditor: ['service:read', 'notices:read', 'cases:read', 'audit:read', 'jobs:read'],
+  // Integration keys of the online service itself, and trusted flaggers (DSA Art. 22).
+  platform: ['service:read', 'notices:create'],
+  trusted_flagger: ['service:read', 'notices:create'],
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  admin: 'Manages the service: members, API keys, teams, queues and triage policy; sees everything.',
+  senior_moderator: 'Moderates, claims escalated cases, reassigns cases.',
+  moderator: 'Claims and works cases in the queues of their teams.',
+  legal: 'Authority liaison: reads cases and notifier identities, adds notes, reads the audit log.',
+  analyst: 'Reads notices and cases for analysis; no notifier identities.',
+  auditor: 'Read-only: cases, notices and the audit log.',
+  platform: 'Integration of the online service: submits notices through the API.',
+  trusted_flagger: 'A trusted flagger (DSA Art. 22): notices are prioritised within their tier.',
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,98 @@
+import type { FastifyRequest } from 'fastify';
+import { ROLE_PERMISSIONS, isRole, type Permission } from '../access/roles.ts';
+import type { Db } from '../db/index.ts';
+import type { Authenticator, Principal, ServiceAccess } from '../http/context.ts';
+import { AppError } from '../http/errors.ts';
+import { findServiceBySlug } from '../services/index.ts';
+import { parseApiKey, safeEqualHex, sha256 } from './secrets.ts';
+import { findApiKey, findSession, membershipRole, touchApiKey, userTeamIds } from './sql.ts';
+
+export const SESSION_COOKIE = 'vigie_session';
+const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
+
+/** Resolves sessions (cookie) and API keys (Bearer) to principals, and principals to service roles. */
+export class DbAuthenticator implements Authenticator {
+  /** Service slugs never change, so their ids are cached for the life of the process. */
+  private readonly services = new Map<string, { id: string; slug: string }>();
+  private readonly keyTouched = new Map<string, number>();
+
+  constructor(private readonly db: Db) {}
+
+  async authenticate(req: FastifyRequest): Promise<Principal> {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer (\S+)$/.exec(header);
+      const parsed = m ? parseApiKey(m[1] as string) : null;
+      const key = parsed ? await findApiKey(this.db, parsed.id) : undefined;
+      if (!parsed || !key || !safeEqualHex(sha256(parsed.secret), key.secret_hash) || !isRole(key.role)) {
+        throw new AppError('UNAUTHENTICATED', 'Invalid, expired or revoked API key');
+      }
+      this.touch(key.id);
+      return { kind: 'apikey', keyId: key.id, serviceId: key.service_id, role: key.role };
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const s = await findSession(this.db, sha256(token));
+      if (s) {
+        return { kind: 'user', userId: s.id, email: s.email, instanceAdmin: s.instance_admin, sessionId: s.session_id, csrfToken: s.csrf_token };
+      }
+    }
+    return { kind: 'anonymous' };
+  }
+
+  /** Last-use time is informative: written at most once a minute per key, off the request's path. */
+  private touch(keyId: string) {
+    const now = Date.now();
+    if ((this.keyTouched.get(keyId) ?? 0) > now - 60_000) return;
+    this.keyTouched.set(keyId, now);
+    touchApiKey(this.db, keyId).catch(() => this.keyTouched.delete(keyId));
+  }
+
+  private async service(slug: string) {
+    const cached = this.services.get(slug);
+    if (cached) return cached;
+    if (!/^[a-z0-9-]{1,64}$/.test(slug)) return undefined;
+    const row = await findServiceBySlug(this.db, slug);
+    if (!row) return undefined;
+    const s = { id: row.id, slug: row.slug };
+    this.services.set(slug, s);
+    return s;
+  }
+
+  async publicService(slug: string): Promise<ServiceAccess | null> {
+    const s = await this.service(slug);
+    if (!s) return null;
+    return { serviceId: s.id, slug: s.slug, role: null, permissions: NO_PERMISSIONS, teamIds: [], userId: undefined, apiKeyId: undefined };
+  }
+
+  async serviceAccess(principal: Principal, slug: string): Promise<ServiceAccess | null> {
+    const s = await this.service(slug);
+    if (!s) return null;
+    if (principal.kind === 'apikey') {
+      if (principal.serviceId !== s.id) return null;
+      return {
+        serviceId: s.id,
+        slug: s.slug,
+        role: principal.role,
+        permissions: new Set(ROLE_PERMISSIONS[principal.role]),
+        teamIds: [],
+        userId: undefined,
+        apiKeyId: principal.keyId,
+      };
+    }
+    if (principal.kind !== 'user') return null;
+    const stored = await membershipRole(this.db, s.id, principal.userId);
+    // Instance administrators administer every service, but team-restricted queues still follow teams.
+    const role = stored && isRole(stored) ? stored : principal.instanceAdmin ? 'admin' : undefined;
+    if (!role) return null;
+    return {
+      serviceId: s.id,
+      slug: s.slug,
+      role,
+      permissions: new Set(ROLE_PERMISSIONS[role]),
+      teamIds: await userTeamIds(this.db, s.id, principal.userId),
+      userId: principal.userId,
+      apiKeyId: undefined,
+    };
+  }
+}

@@ -1,0 +1,176 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { inTransaction, sql, type Db } from '../db/index.ts';
+import { eventHash, type StoredEventFields } from './record.ts';
+
+const GENESIS = '0'.repeat(64);
+const SEAL_BATCH = 1000;
+
+/**
+ * The chain key lives outside the database (env AUDIT_KEY or DATA_DIR/audit.key), so someone who can
+ * only write to the database cannot recompute the chain after editing a row.
+ */
+export function loadAuditKey(config: Pick<Config, 'auditKey' | 'dataDir'>): Buffer {
+  if (config.auditKey) return Buffer.from(config.auditKey, 'utf8');
+  const file = path.join(config.dataDir, 'audit.key');
+  try {
+    return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const key = crypto.randomBytes(32);
+  fs.writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+export function chainHash(key: Buffer, prev: string, seq: number, eventId: number, evHash: string): string {
+  return crypto.createHmac('sha256', key).update(`${prev}|${seq}|${eventId}|${evHash}`).digest('hex');
+}
+
+type EventRow = StoredEventFields & { id: number; event_hash: string };
+
+/**
+ * Seals committed events into each service's chain, in batches. Writers never wait on this:
+ * they only append to audit_events/audit_pending; only sealers of one service serialise on its head row.
+ * Returns how many events were sealed.
+ */
+export async function sealPending(db: Db, key: Buffer): Promise<number> {
+  const services = await sql<{ service_id: string }>`select distinct service_id from audit_pending`.execute(db);
+  let sealed = 0;
+  for (const { service_id } of services.rows) {
+    for (;;) {
+      const n = await sealBatch(db, key, service_id);
+      sealed += n;
+      if (n < SEAL_BATCH) break;
+    }
+  }
+  return sealed;
+}
+
+async function sealBatch(db: Db, key: Buffer, serviceId: string): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    await sql`insert into audit_heads (service_id, seq, head_hash) values (${serviceId}, 0, ${GENESIS}) on conflict do nothing`.execute(tx);
+    const head = await sql<{ seq: number; head_hash: string }>`
+      select seq, head_hash from audit_heads where service_id = ${serviceId} for update`.execute(tx);
+    const taken = await sql<{ event_id: number }>`
+      delete from audit_pending where event_id in (
+        select event_id from audit_pending where service_id = ${serviceId}
+        order by event_id limit ${SEAL_BATCH} for update skip locked)
+      returning event_id`.execute(tx);
+    if (taken.rows.length === 0) return 0;
+    const ids = taken.rows.map((r) => Number(r.event_id)).sort((a, b) => a - b);
+    const events = await sql<EventRow>`select * from audit_events where id = any(${ids}::bigint[]) order by id`.execute(tx);
+    let seq = Number(head.rows[0]?.seq ?? 0);
+    let prev = head.rows[0]?.head_hash ?? GENESIS;
+    const rows: Array<{ seq: number; id: number; hash: string }> = [];
+    for (const e of events.rows) {
+      seq += 1;
+      prev = chainHash(key, prev, seq, Number(e.id), e.event_hash);
+      rows.push({ seq, id: Number(e.id), hash: prev });
+    }
+    await sql`
+      insert into audit_chain (service_id, seq, event_id, chain_hash)
+      select ${serviceId}::uuid, s, e, h
+      from unnest(${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.hash)}::text[]) as t(s, e, h)`.execute(tx);
+    await sql`update audit_heads set seq = ${seq}, head_hash = ${prev}, updated_at = now() where service_id = ${serviceId}`.execute(tx);
+    return rows.length;
+  });
+}
+
+export interface ChainProblem {
+  seq: number | null;
+  eventId: number | null;
+  problem: string;
+}
+
+export interface ServiceVerification {
+  serviceId: string;
+  slug: string;
+  sealed: number;
+  pending: number;
+  headSeq: number;
+  headHash: string;
+  problems: ChainProblem[];
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  services: ServiceVerification[];
+}
+
+const MAX_PROBLEMS = 100;
+
+/**
+ * Walks every chain from its first link: detects edited events (their hash changes), deleted events or
+ * links (a gap), reordered or forged links (the HMAC breaks), and events that bypassed the log's path.
+ */
+export async function verifyChains(db: Db, key: Buffer, onlyService?: string): Promise<VerifyReport> {
+  const services = await sql<{ id: string; slug: string }>`
+    select id, slug from services where ${onlyService ?? null}::text is null or slug = ${onlyService ?? null} order by slug`.execute(db);
+  const report: VerifyReport = { ok: true, services: [] };
+  for (const s of services.rows) {
+    const v = await verifyService(db, key, s.id, s.slug);
+    if (v.problems.length > 0) report.ok = false;
+    report.services.push(v);
+  }
+  return report;
+}
+
+async function verifyService(db: Db, key: Buffer, serviceId: string, slug: string): Promise<ServiceVerification> {
+  const problems: ChainProblem[] = [];
+  const add = (p: ChainProblem) => {
+    if (problems.length < MAX_PROBLEMS) problems.push(p);
+  };
+  let prev = GENESIS;
+  let expectedSeq = 1;
+  let sealed = 0;
+  let afterSeq = 0;
+  for (;;) {
+    const page = await sql<EventRow & { seq: number; chain_event_id: number; chain_hash: string; e_id: number | null }>`
+      select c.seq, c.event_id as chain_event_id, c.chain_hash, e.id as e_id, e.*
+      from audit_chain c left join audit_events e on e.id = c.event_id
+      where c.service_id = ${serviceId} and c.seq > ${afterSeq}
+      order by c.seq limit 2000`.execute(db);
+    if (page.rows.length === 0) break;
+    for (const row of page.rows) {
+      const seq = Number(row.seq);
+      const eventId = Number(row.chain_event_id);
+      if (seq !== expectedSeq) add({ seq, eventId, problem: `links ${expectedSeq}–${seq - 1} are missing (deleted)` });
+      if (row.e_id === null) {
+        add({ seq, eventId, problem: 'the event of this link was deleted' });
+      } else {
+        if (row.service_id !== serviceId) add({ seq, eventId, problem: 'the event was moved to another service' });
+        const recomputed = eventHash(row);
+        if (recomputed !== row.event_hash) {
+          add({ seq, eventId, problem: 'the event was edited (its content no longer matches its hash)' });
+        }
+        const expected = chainHash(key, prev, seq, eventId, recomputed);
+        if (expected !== row.chain_hash && recomputed === row.event_hash) {
+          add({ seq, eventId, problem: 'the chain link does not match (reordered, forged, or chained with another key)' });
+        }
+      }
+      prev = row.chain_hash;
+      expectedSeq = seq + 1;
+      afterSeq = seq;
+      sealed++;
+    }
+  }
+  const head = await sql<{ seq: number; head_hash: string }>`select seq, head_hash from audit_heads where service_id = ${serviceId}`.execute(db);
+  const headSeq = Number(head.rows[0]?.seq ?? 0);
+  const headHash = head.rows[0]?.head_hash ?? GENESIS;
+  if (headSeq !== afterSeq || headHash !== prev) {
+    add({ seq: headSeq, eventId: null, problem: `the chain head (seq ${headSeq}) does not match the last link (seq ${afterSeq}): links were removed or added` });
+  }
+  const pending = await sql<{ n: number }>`select count(*)::int as n from audit_pending where service_id = ${serviceId}`.execute(db);
+  const stray = await sql<{ id: number }>`
+    select e.id from audit_events e
+    where e.service_id = ${serviceId}
+      and not exists (select 1 from audit_chain c where c.event_id = e.id)
+      and not exists (select 1 from audit_pending p where p.event_id = e.id)
+    order by e.id limit 10`.execute(db);
+  for (const r of stray.rows) add({ seq: null, eventId: Number(r.id), problem: 'event neither sealed nor pending (inserted outside the application, or its pending mark was removed)' });
+  return { serviceId, slug, sealed, pending: Number(pending.rows[0]?.n ?? 0), headSeq, headHash, problems };
+}

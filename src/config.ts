@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Boolean env var: accepts true/false/1/0/yes/no. */
+const envBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** postgres://… to run on a PostgreSQL server; unset = embedded PGlite in DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  BLOB_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public base URL used in links (tracking pages, setup). */
+  PUBLIC_URL: z.string().url().optional(),
+  COOKIE_SECURE: envBool.default(false),
+  TRUST_PROXY: envBool.default(false),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  CLAIM_TTL_MINUTES: z.coerce.number().positive().default(15),
+  /** Requests per minute per client IP on public (unauthenticated) endpoints. */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Requests per minute per API key / session on authenticated write endpoints. */
+  RATE_LIMIT_KEY_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EVIDENCE_MAX_FILES: z.coerce.number().int().min(0).max(20).default(5),
+  /** Notices on one item within MASS_REPORT_WINDOW_MINUTES that flag a possible mass-report campaign. */
+  MASS_REPORT_THRESHOLD: z.coerce.number().int().min(2).default(20),
+  MASS_REPORT_WINDOW_MINUTES: z.coerce.number().positive().default(10),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Run background workers inside `serve` (default) — set false when running `vigie worker` separately. */
+  WORKERS_IN_PROCESS: envBool.default(true),
+  /** HMAC key for the audit chain (hex or base64, ≥ 32 bytes); default: DATA_DIR/audit.key, created on first start. */
+  AUDIT_KEY: z.string().min(32).optional(),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  blobDir: string;
+  logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  publicUrl: string | undefined;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  sessionTtlHours: number;
+  claimTtlMinutes: number;
+  rateLimitPublicPerMinute: number;
+  rateLimitKeyPerMinute: number;
+  evidenceMaxBytes: number;
+  evidenceMaxFiles: number;
+  massReportThreshold: number;
+  massReportWindowMinutes: number;
+  auditSealIntervalMs: number;
+  jobsPollIntervalMs: number;
+  workersInProcess: boolean;
+  auditKey: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; the rest of the code never reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.DATA_DIR);
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    dataDir,
+    blobDir: path.resolve(c.BLOB_DIR ?? path.join(dataDir, 'blobs')),
+    logLevel: c.LOG_LEVEL,
+    publicUrl: c.PUBLIC_URL,
+    cookieSecure: c.COOKIE_SECURE,
+    trustProxy: c.TRUST_PROXY,
+    sessionTtlHours: c.SESSION_TTL_HOURS,
+    claimTtlMinutes: c.CLAIM_TTL_MINUTES,
+    rateLimitPublicPerMinute: c.RATE_LIMIT_PUBLIC_PER_MINUTE,
+    rateLimitKeyPerMinute: c.RATE_LIMIT_KEY_PER_MINUTE,
+    evidenceMaxBytes: c.EVIDENCE_MAX_BYTES,
+    evidenceMaxFiles: c.EVIDENCE_MAX_FILES,
+    massReportThreshold: c.MASS_REPORT_THRESHOLD,
+    massReportWindowMinutes: c.MASS_REPORT_WINDOW_MINUTES,
+    auditSealIntervalMs: c.AUDIT_SEAL_INTERVAL_MS,
+    jobsPollIntervalMs: c.JOBS_POLL_INTERVAL_MS,
+    workersInProcess: c.WORKERS_IN_PROCESS,
+    auditKey: c.AUDIT_KEY,
+    ...overrides,
+  };
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { acquireDataDirLock } from './lock.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+/** Table typing is left to each domain's raw `sql<Row>` queries: the SQL stays explicit and readable. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tables {}
+/** A database handle; may be a transaction (see {@link inTransaction}). */
+export type Db = Kysely<Tables>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The embedded instance, when kind is pglite (used for dumps in tests). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+// int8 (counts, bigserial ids) as number, as PGlite does; our ids stay far below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  poolSize?: number;
+  /** Directory for PGlite; `undefined` with no databaseUrl = in memory. */
+  dataDir?: string | undefined;
+  /** Start PGlite from a dumped data directory (tests: migrate once, load per file). */
+  loadDataDir?: Blob;
+}
+
+/** Opens PostgreSQL when a URL is given, else an embedded PGlite (locked to this process). */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // Fail fast with a readable message rather than on the first request.
+    const client = await pool.connect().catch(async (err: Error) => {
+      await pool.end();
+      throw new Error(`Cannot connect to DATABASE_URL: ${err.message}`);
+    });
+    client.release();
+    pool.on('error', () => {
+      /* idle client errors are reported on next use */
+    });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const release = opts.dataDir ? acquireDataDirLock(opts.dataDir) : () => {};
+  try {
+    const pglite = await PGlite.create(opts.dataDir ? path.join(opts.dataDir, 'pg') : undefined, {
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    });
+    const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      pglite,
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** Runs `fn` in one transaction; everything it writes commits together or not at all. */
+export function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  return db.transaction().execute(fn);
+}
+
+/** Guards use cases that are only correct inside a transaction. */
+export function assertTransaction(db: Db): void {
+  if (!db.isTransaction) throw new Error('this operation must run inside a transaction');
+}
+
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+export { sql };

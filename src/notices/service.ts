@@ -1,0 +1,195 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson, recordAudit, type AuditActor } from '../audit/index.ts';
+import { attachNoticeToCase } from '../cases/index.ts';
+import type { Config } from '../config.ts';
+import { inTransaction, type Db } from '../db/index.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import { defineJob, enqueue } from '../jobs/index.ts';
+import type { StoredBlob } from './blobs.ts';
+import { contentKey } from './normalise.ts';
+import type { NoticeInput } from './schemas.ts';
+import * as q from './sql.ts';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A reference a person can read out on the phone: N-XXXX-XXXX-XXXX (60 random bits). */
+export function newReference(): string {
+  const bytes = crypto.randomBytes(12);
+  const chars = [...bytes].map((b) => CROCKFORD[b % 32]).join('');
+  return `N-${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
+}
+
+const sha256 = (v: string) => crypto.createHash('sha256').update(v).digest('hex');
+
+export interface IntakeContext {
+  serviceId: string;
+  source: 'public' | 'api';
+  /** Trusted-flagger notices sort first within their tier. */
+  trusted: boolean;
+  notifierType: string;
+  apiKeyId: string | null;
+  userId: string | null;
+  actor: AuditActor;
+  requestId: string;
+  idempotency: { scope: string; key: string } | null;
+}
+
+export interface Receipt {
+  reference: string;
+  tracking_token: string;
+  status: string;
+  received_at: string;
+  evidence: Array<{ sha256: string; media_type: string; size_bytes: number }>;
+}
+
+type IntakeConfig = Pick<Config, 'massReportThreshold' | 'massReportWindowMinutes'>;
+
+/**
+ * Takes a validated notice: one transaction writes the notice, the notifier's identity, its evidence,
+ * its cases (grouped by content), audit events, the acknowledgement job and the idempotency record.
+ * Only after COMMIT does the caller answer 201: an acknowledged notice is never lost.
+ */
+export async function receiveNotice(
+  db: Db,
+  config: IntakeConfig,
+  input: NoticeInput,
+  evidence: StoredBlob[],
+  ctx: IntakeContext,
+): Promise<{ status: number; receipt: Receipt; replayed: boolean }> {
+  const requestHash = sha256(canonicalJson({ input, evidence: evidence.map((e) => e.sha256) }));
+  if (ctx.idempotency) {
+    const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
+    if (prior) return replay(prior, requestHash);
+  }
+  try {
+    const receipt = await inTransaction(db, async (tx) => {
+      const token = crypto.randomBytes(24).toString('base64url');
+      const reference = newReference();
+      const notice = await q.insertNotice(tx, {
+        serviceId: ctx.serviceId,
+        reference,
+        trackingTokenHash: sha256(token),
+        source: ctx.source,
+        notifierType: input.notifier ? ctx.notifierType : 'anonymous',
+        trusted: ctx.trusted,
+        apiKeyId: ctx.apiKeyId,
+        submittedBy: ctx.userId,
+        category: input.category,
+        subcategory: input.subcategory ?? null,
+        subcategoryOther: input.subcategory_other ?? null,
+        explanation: input.explanation,
+        legalProvision: input.legal_provision ?? null,
+        language: input.language,
+        contentLanguage: input.content_language ?? null,
+        country: input.country ?? null,
+        notifier: input.notifier ?? null,
+      });
+      for (const e of evidence) await q.insertEvidence(tx, notice.id, e);
+      const seen = new Set<string>();
+      const cases: string[] = [];
+      for (const [position, loc] of input.locations.entries()) {
+        const key = contentKey(loc);
+        if (seen.has(key)) continue; // the same item twice in one notice counts once
+        seen.add(key);
+        const attached = await attachNoticeToCase(tx, {
+          serviceId: ctx.serviceId,
+          noticeId: notice.id,
+          position,
+          url: loc.url ?? null,
+          contentId: loc.content_id ?? null,
+          contentKey: key,
+          category: input.category,
+          subcategory: input.subcategory ?? null,
+          trusted: ctx.trusted,
+          massReportThreshold: config.massReportThreshold,
+          massReportWindowMinutes: config.massReportWindowMinutes,
+        });
+        cases.push(attached.caseId);
+        await recordAudit(tx, {
+          serviceId: ctx.serviceId,
+          actor: ctx.actor,
+          action: attached.created ? 'case.opened' : 'case.notice_added',
+          subjectType: 'case',
+          subjectId: attached.caseId,
+          data: { notice_id: notice.id, tier: attached.tier, deadline_at: attached.deadlineAt.toISOString(), queue_id: attached.queueId },
+          requestId: ctx.requestId,
+        });
+        if (attached.massReportFlagged) {
+          await recordAudit(tx, {
+            serviceId: ctx.serviceId,
+            actor: { type: 'system', id: null },
+            action: 'case.mass_report_suspected',
+            subjectType: 'case',
+            subjectId: attached.caseId,
+            data: { threshold: config.massReportThreshold, window_minutes: config.massReportWindowMinutes },
+            requestId: ctx.requestId,
+          });
+        }
+      }
+      await recordAudit(tx, {
+        serviceId: ctx.serviceId,
+        actor: ctx.actor,
+        action: 'notice.received',
+        subjectType: 'notice',
+        subjectId: notice.id,
+        data: { reference, category: input.category, subcategory: input.subcategory ?? null, source: ctx.source, trusted: ctx.trusted, cases, evidence: evidence.length },
+        requestId: ctx.requestId,
+      });
+      await enqueue(tx, { type: ACK_JOB, serviceId: ctx.serviceId, payload: { notice_id: notice.id } });
+      const receipt: Receipt = {
+        reference,
+        tracking_token: token,
+        status: 'received',
+        received_at: notice.created_at.toISOString(),
+        evidence: evidence.map((e) => ({ sha256: e.sha256, media_type: e.media_type, size_bytes: e.size_bytes })),
+      };
+      if (ctx.idempotency) await q.insertIdempotent(tx, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key, requestHash, 201, receipt);
+      return receipt;
+    });
+    return { status: 201, receipt, replayed: false };
+  } catch (err) {
+    // A concurrent request with the same key committed first: answer what it answered.
+    if (ctx.idempotency && (err as { code?: string }).code === '23505' && String((err as Error).message).includes('idempotency')) {
+      const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
+      if (prior) return replay(prior, requestHash);
+    }
+    throw err;
+  }
+}
+
+function replay(prior: q.IdempotentResponse, requestHash: string) {
+  if (prior.request_hash !== requestHash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [
+      { path: 'headers.idempotency-key', reason: 'already used for another notice' },
+    ]);
+  }
+  return { status: prior.status_code, receipt: prior.response as Receipt, replayed: true };
+}
+
+/** What the notifier sees with their reference and token: status only, nothing about others. */
+export async function trackNotice(db: Db, serviceId: string, reference: string, token: string | undefined) {
+  const notice = await q.findNoticeByReference(db, serviceId, reference);
+  const valid =
+    notice !== undefined &&
+    token !== undefined &&
+    crypto.timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(notice.tracking_token_hash, 'hex'));
+  if (!notice || !valid) throw notFound('Notice (or wrong tracking token)');
+  const st = await q.publicStatus(db, notice.id);
+  return {
+    reference: notice.reference,
+    status: st.in_review ? 'in_review' : notice.status,
+    category: notice.category,
+    received_at: notice.created_at.toISOString(),
+    updated_at: (st.updated_at ?? notice.created_at).toISOString(),
+  };
+}
+
+export const ACK_JOB = 'notice.acknowledge';
+
+/** Queues the acknowledgement message to the notifier (delivery channels arrive with notifications). */
+export const acknowledgeJob = defineJob({
+  type: ACK_JOB,
+  payload: z.object({ notice_id: z.uuid() }),
+  handle: async (db, payload) => q.insertAckOutbox(db, payload.notice_id),
+});

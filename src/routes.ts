@@ -1,0 +1,17 @@
+import { accountRoutes } from './accounts/index.ts';
+import { auditRoutes } from './audit/index.ts';
+import { caseRoutes } from './cases/index.ts';
+import type { AnyRoute } from './http/route.ts';
+import { jobRoutes } from './jobs/routes.ts';
+import { noticeRoutes } from './notices/index.ts';
+import { serviceRoutes } from './services/index.ts';
+
+/** Every HTTP route of the API, by domain. The OpenAPI document and the route × role test read this list. */
+export const ALL_ROUTES: readonly AnyRoute[] = [
+  ...accountRoutes,
+  ...serviceRoutes,
+  ...noticeRoutes,
+  ...caseRoutes,
+  ...auditRoutes,
+  ...jobRoutes,
+];

@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { DbAuthenticator, issueSetupTokenIfNoUsers } from './accounts/index.ts';
+import { loadAuditKey, sealPending } from './audit/index.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { buildApp } from './http/app.ts';
+import { startWorker, type Worker } from './jobs/index.ts';
+import { acknowledgeJob } from './notices/index.ts';
+import { ALL_ROUTES } from './routes.ts';
+import { countServices, createService } from './services/index.ts';
+
+export const JOB_TYPES = [acknowledgeJob];
+
+export interface Vigie {
+  fastify: FastifyInstance;
+  database: Database;
+  /** One-time token for POST /v1/setup, when no user exists yet. */
+  setupToken: string | null;
+  stop(): Promise<void>;
+}
+
+/** Opens the database for this configuration: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR. */
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: config.dataDir });
+}
+
+/** Migrates and creates the `default` service on a fresh database. */
+export async function prepareDatabase(database: Database): Promise<{ applied: string[] }> {
+  const result = await migrate(database.db);
+  if ((await countServices(database.db)) === 0) {
+    await createService(database.db, { slug: 'default', name: 'Default service' }, { type: 'system', id: null }, null);
+  }
+  return result;
+}
+
+/**
+ * Assembles Vigie on an open database: migrations, HTTP app, job worker and audit sealer.
+ * Does not listen; `serve` (or a test) decides where.
+ */
+export async function createVigie(config: Config, database: Database, opts: { logger?: boolean; workers?: boolean } = {}): Promise<Vigie> {
+  await prepareDatabase(database);
+  const setupToken = await issueSetupTokenIfNoUsers(database.db);
+  const auditKey = loadAuditKey(config);
+  let worker: Worker | undefined;
+  let ready = false;
+  const { fastify, context } = await buildApp({
+    context: {
+      config,
+      db: database.db,
+      dbKind: database.kind,
+      auditKey,
+      wakeWorkers: () => worker?.poke(),
+      isReady: () => ready,
+    },
+    auth: new DbAuthenticator(database.db),
+    routes: ALL_ROUTES,
+    ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+  });
+  if (opts.workers ?? config.workersInProcess) {
+    worker = startWorker({
+      db: database.db,
+      jobs: JOB_TYPES,
+      periodic: [{ name: 'audit-seal', intervalMs: config.auditSealIntervalMs, run: () => sealPending(database.db, auditKey) }],
+      pollMs: config.jobsPollIntervalMs,
+      log: context.log,
+    });
+  }
+  ready = true;
+  let stopped = false;
+  return {
+    fastify,
+    database,
+    setupToken,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      ready = false;
+      await fastify.close();
+      await worker?.stop();
+      // Seal what was written before leaving, so `vigie audit verify` sees a complete chain.
+      await sealPending(database.db, auditKey).catch((err: unknown) => context.log.error({ err }, 'final audit seal failed'));
+      await database.close();
+    },
+  };
+}

@@ -57,8 +57,8 @@ export class CaseService {
   ) {}
 
   /** Queues whose cases this caller may see: open queues, and team queues of the caller's teams. */
-  async visibleQueues(): Promise<q.QueueRow[]> {
-    const all = await q.listQueueRows(this.db, this.access.serviceId);
+  async visibleQueues(db: Db = this.db): Promise<q.QueueRow[]> {
+    const all = await q.listQueueRows(db, this.access.serviceId);
     return all.filter((queue) => queue.team_id === null || this.access.teamIds.includes(queue.team_id));
   }
 
@@ -104,7 +104,7 @@ export class CaseService {
   /** A case the caller may see, or NOT_FOUND (team-restricted cases do not reveal that they exist). */
   private async visibleCase(db: Db, caseId: string, lock = false): Promise<{ c: q.CaseRow; queue: q.QueueRow }> {
     const c = await q.findCase(db, this.access.serviceId, caseId, lock);
-    const queue = c ? (await this.visibleQueues()).find((x) => x.id === c.queue_id) : undefined;
+    const queue = c ? (await this.visibleQueues(db)).find((x) => x.id === c.queue_id) : undefined;
     if (!c || !queue) throw notFound('Case');
     return { c, queue };
   }

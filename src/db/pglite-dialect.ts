@@ -32,6 +32,8 @@ export class PGliteDialect implements Dialect {
   }
 }
 
+const ACQUIRE_TIMEOUT_MS = 20_000;
+
 class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private tail: Promise<void> = Promise.resolve();
@@ -46,7 +48,22 @@ class PGliteDriver implements Driver {
     const next = new Promise<void>((resolve) => (release = resolve));
     const previous = this.tail;
     this.tail = previous.then(() => next);
-    await previous;
+    // PGlite is one session: code that awaits the outer handle while holding a transaction would wait
+    // forever. Turn that bug into an error instead of a silent hang.
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`PGlite connection busy for ${ACQUIRE_TIMEOUT_MS} ms: a query outside a transaction is waiting for that transaction (use its handle)`)), ACQUIRE_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      await Promise.race([previous, stuck]);
+    } catch (err) {
+      // Keep the queue consistent: this slot is released as soon as the previous holder finishes.
+      void previous.then(release);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     this.releaseCurrent = release;
     return this.connection;
   }

@@ -49,7 +49,7 @@ export const caseRoutes: AnyRoute[] = [
         after: query.cursor,
         limit: query.limit,
       });
-      const p = page(rows, query.limit, ({ row }) => [row.tier, row.trust_rank, row.deadline_at.toISOString(), row.id]);
+      const p = page(rows, query.limit, ({ row }) => [row.tier, row.trust_rank, row.deadline_key, row.id]);
       return { body: { items: p.items.map((r) => r.view), next_cursor: p.next_cursor } };
     },
   }),

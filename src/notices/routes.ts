@@ -132,7 +132,7 @@ export const noticeRoutes: AnyRoute[] = [
     responses: { 200: { description: 'A page of notices' } },
     async handler({ app, access, query }) {
       const rows = await listNoticeRows(app.db, access.serviceId, { category: query.category, before: query.cursor, limit: query.limit });
-      const p = page(rows, query.limit, (n) => [n.created_at.toISOString(), n.id]);
+      const p = page(rows, query.limit, (n) => [n.created_key, n.id]);
       return { body: { items: p.items.map(presentNotice), next_cursor: p.next_cursor } };
     },
   }),

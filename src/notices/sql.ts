@@ -78,19 +78,21 @@ export interface NoticeRow {
   status: string;
   created_at: Date;
   tracking_token_hash: string;
+  /** created_at as PostgreSQL text (microseconds), for keyset cursors. */
+  created_key: string;
 }
 
 export async function findNoticeById(db: Db, serviceId: string, id: string): Promise<NoticeRow | undefined> {
-  return (await sql<NoticeRow>`select * from notices where id = ${id} and service_id = ${serviceId}`.execute(db)).rows[0];
+  return (await sql<NoticeRow>`select *, created_at::text as created_key from notices where id = ${id} and service_id = ${serviceId}`.execute(db)).rows[0];
 }
 
 export async function findNoticeByReference(db: Db, serviceId: string, reference: string): Promise<NoticeRow | undefined> {
-  return (await sql<NoticeRow>`select * from notices where reference = ${reference} and service_id = ${serviceId}`.execute(db)).rows[0];
+  return (await sql<NoticeRow>`select *, created_at::text as created_key from notices where reference = ${reference} and service_id = ${serviceId}`.execute(db)).rows[0];
 }
 
 export async function listNoticeRows(db: Db, serviceId: string, f: { category?: string | undefined; before?: readonly [string, string] | undefined; limit: number }) {
   const r = await sql<NoticeRow>`
-    select * from notices where service_id = ${serviceId}
+    select *, created_at::text as created_key from notices where service_id = ${serviceId}
       ${f.category ? sql`and category = ${f.category}` : sql``}
       ${f.before ? sql`and (created_at, id) < (${f.before[0]}::timestamptz, ${f.before[1]}::uuid)` : sql``}
     order by created_at desc, id desc limit ${f.limit + 1}`.execute(db);

@@ -15,7 +15,7 @@ const ESLINT_RECOMMENDED = Object.fromEntries(
 );
 
 /** Shared infrastructure any domain may import from, deep paths included. */
-const KERNELS = ['db', 'http', 'access', 'taxonomy', 'jobs']; // plus src/config.ts (a file, never matched)
+const KERNELS = ['db', 'http', 'access', 'taxonomy', 'jobs', 'audit']; // plus src/config.ts (a file, never matched)
 
 /**
  * One config per folder depth under src/<domain>/: from a file N folders below src/, `../` × N
@@ -37,7 +37,7 @@ function boundaryRules(maxDepth) {
               {
                 regex: String.raw`^${up}(?!(?:${KERNELS.join('|')})/)[^./][^/]*/(?!index\.ts$)`,
                 message:
-                  "Import another domain through its index.ts (its public API), not its internals. Kernels (db, http, access, taxonomy, jobs, config.ts) are exempt.",
+                  "Import another domain through its index.ts (its public API), not its internals. Kernels (db, http, access, taxonomy, jobs, audit, config.ts) are exempt.",
               },
             ],
           },

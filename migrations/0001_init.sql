@@ -177,7 +177,7 @@ create index cases_queue_priority_idx on cases (queue_id, tier, trust_rank, dead
 create index cases_claimed_by_idx on cases (claimed_by) where claimed_by is not null;
 
 create table notice_locations (
-  notice_id uuid not null references notices(id),
+  notice_id uuid not null references notices(id) deferrable initially deferred,
   position smallint not null,
   service_id uuid not null references services(id),
   url text,
@@ -229,7 +229,8 @@ create table jobs (
 create index jobs_due_idx on jobs (run_at) where status = 'queued';
 create index jobs_running_idx on jobs (locked_until) where status = 'running';
 
--- Queued messages (acknowledgements, outcomes); delivery channels come with the notifications issue.
+-- Queued messages (acknowledgements, outcomes), written in the transaction of the change they report.
+-- The outbox is itself the durable queue; delivery channels (email, webhooks) come with notifications.
 create table outbox (
   id uuid primary key default gen_random_uuid(),
   service_id uuid not null references services(id),
@@ -240,8 +241,11 @@ create table outbox (
   status text not null default 'pending',
   created_at timestamptz not null default now()
 );
+-- One message per template per notice; the delivery worker walks pending messages in order.
+create unique index outbox_notice_template_key on outbox (notice_id, template);
+create index outbox_pending_idx on outbox (created_at) where status = 'pending';
 
--- Append-only audit log. event_hash covers every column; sealing (below) chains the hashes.
+-- Append-only audit log. Writers only insert; the sealer hashes each committed event and chains it (below).
 create table audit_events (
   id bigserial primary key,
   service_id uuid not null references services(id),
@@ -252,8 +256,7 @@ create table audit_events (
   subject_type text not null,
   subject_id text not null,
   data jsonb not null,
-  request_id text,
-  event_hash text not null
+  request_id text
 );
 create index audit_events_subject_idx on audit_events (service_id, subject_type, subject_id, id);
 create index audit_events_list_idx on audit_events (service_id, id desc);
@@ -265,11 +268,13 @@ create table audit_pending (
 );
 create index audit_pending_service_idx on audit_pending (service_id, event_id);
 
--- The per-service hash chain, in sealing order: chain_hash = HMAC(key, prev_hash | seq | event_id | event_hash).
+-- The per-service hash chain, in sealing order. event_hash = SHA-256 of the event's canonical content;
+-- chain_hash = HMAC(key, prev_hash | seq | event_id | event_hash).
 create table audit_chain (
   service_id uuid not null references services(id),
   seq bigint not null,
   event_id bigint not null unique references audit_events(id),
+  event_hash text not null,
   chain_hash text not null,
   sealed_at timestamptz not null default now(),
   primary key (service_id, seq)

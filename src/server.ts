@@ -5,12 +5,12 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
-import { startWorker, type Worker } from './jobs/index.ts';
-import { acknowledgeJob } from './notices/index.ts';
+import { startWorker, type AnyJobType, type Worker } from './jobs/index.ts';
 import { ALL_ROUTES } from './routes.ts';
 import { countServices, createService } from './services/index.ts';
 
-export const JOB_TYPES = [acknowledgeJob];
+/** Job types the workers run (notifications, TDB submission… arrive with later issues). */
+export const JOB_TYPES: AnyJobType[] = [];
 
 export interface Vigie {
   fastify: FastifyInstance;

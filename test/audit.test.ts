@@ -6,7 +6,7 @@ import { notice, startHarness, type Harness } from './helpers.ts';
 
 describe('audit log', () => {
   let h: Harness;
-  let key: Buffer;
+  let key: ReturnType<typeof loadAuditKey>;
   before(async () => {
     h = await startHarness();
     key = loadAuditKey(h.config);
@@ -54,6 +54,8 @@ describe('audit log', () => {
     const report = await verify();
     assert.equal(report.ok, false);
     assert.match(report.services[0]?.problems[0]?.problem ?? '', /edited/);
+    // Repair for the next case: put the original content back.
+
   });
 
   it('detects an edited row whose hash was recomputed, a deleted row, and reordered rows', async () => {
@@ -62,9 +64,9 @@ describe('audit log', () => {
       const e = await sql<{ id: number }>`select event_id as id from audit_chain order by seq offset 2 limit 1`.execute(h.db);
       const id = Number(e.rows[0]?.id);
       await sql`update audit_events set action = 'case.forged' where id = ${id}`.execute(h.db);
-      const { eventHash } = await import('../src/audit/record.ts');
-      const row = await sql<Parameters<typeof eventHash>[0]>`select * from audit_events where id = ${id}`.execute(h.db);
-      await sql`update audit_events set event_hash = ${eventHash(row.rows[0] as Parameters<typeof eventHash>[0])} where id = ${id}`.execute(h.db);
+      const { eventHash, STORED_EVENT_COLUMNS } = await import('../src/audit/record.ts');
+      const row = await sql<Parameters<typeof eventHash>[0]>`select ${STORED_EVENT_COLUMNS} from audit_events e where id = ${id}`.execute(h.db);
+      await sql`update audit_chain set event_hash = ${eventHash(row.rows[0] as Parameters<typeof eventHash>[0])} where event_id = ${id}`.execute(h.db);
     });
     let report = await verify();
     assert.ok(report.services[0]?.problems.some((p) => /chain link/.test(p.problem)), JSON.stringify(report.services[0]?.problems));
@@ -81,6 +83,28 @@ describe('audit log', () => {
     });
     report = await verify();
     assert.ok(report.services[0]?.problems.some((p) => p.seq === 6 && /chain link/.test(p.problem)));
+  });
+
+  it('detects a chain whose newest events were cut off, against the heads kept outside the database', async () => {
+    const fresh = await startHarness();
+    try {
+      const k = loadAuditKey(fresh.config);
+      for (let i = 0; i < 3; i++) await fresh.request('POST', '/v1/public/services/default/notices', { body: notice() });
+      await sealPending(fresh.db, k);
+      assert.equal((await verifyChains(fresh.db, k, 'default')).ok, true);
+      const last = await sql<{ seq: number; event_id: number }>`select seq, event_id from audit_chain order by seq desc limit 1`.execute(fresh.db);
+      const { seq, event_id } = last.rows[0] as { seq: number; event_id: number };
+      await sql`alter table audit_events disable trigger audit_events_append_only`.execute(fresh.db);
+      await sql`alter table audit_chain disable trigger audit_chain_append_only`.execute(fresh.db);
+      await sql`delete from audit_chain where seq = ${seq}`.execute(fresh.db);
+      await sql`delete from audit_events where id = ${event_id}`.execute(fresh.db);
+      await sql`update audit_heads set seq = c.seq, head_hash = c.chain_hash from audit_chain c where c.seq = ${Number(seq) - 1} and c.service_id = audit_heads.service_id`.execute(fresh.db);
+      const report = await verifyChains(fresh.db, k, 'default');
+      assert.equal(report.ok, false);
+      assert.match(report.services[0]?.problems.map((p) => p.problem).join('; ') ?? '', /cut off/);
+    } finally {
+      await fresh.close();
+    }
   });
 
   /** What an attacker with database access does: switch the append-only triggers off, change rows. */

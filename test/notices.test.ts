@@ -39,9 +39,11 @@ describe('notice intake', () => {
     assert.equal(r.status, 'received');
     const row = await sql<{ n: number }>`select count(*)::int as n from notices where reference = ${r.reference}`.execute(h.db);
     assert.equal(row.rows[0]?.n, 1);
-    // The acknowledgement to the notifier is queued as a durable job in the same transaction.
-    const jobs = await sql<{ n: number }>`select count(*)::int as n from jobs where type = 'notice.acknowledge'`.execute(h.db);
-    assert.ok((jobs.rows[0]?.n ?? 0) >= 1);
+    // The acknowledgement to the notifier is queued in the outbox by the same statement.
+    const ack = await sql<{ locale: string; status: string }>`
+      select o.locale, o.status from outbox o join notices n on n.id = o.notice_id
+      where n.reference = ${r.reference} and o.template = 'notice_acknowledgement'`.execute(h.db);
+    assert.deepEqual(ack.rows, [{ locale: 'fr', status: 'pending' }]);
     assert.equal(res.headers['x-request-id'] !== undefined, true);
   });
 

@@ -5,7 +5,7 @@ import type { Authenticator, Principal, ServiceAccess } from '../http/context.ts
 import { AppError } from '../http/errors.ts';
 import { findServiceBySlug } from '../services/index.ts';
 import { parseApiKey, safeEqualHex, sha256 } from './secrets.ts';
-import { findApiKey, findSession, membershipRole, touchApiKey, userTeamIds } from './sql.ts';
+import { findApiKey, findSession, membershipWithTeams, touchApiKey } from './sql.ts';
 
 export const SESSION_COOKIE = 'vigie_session';
 const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
@@ -81,16 +81,16 @@ export class DbAuthenticator implements Authenticator {
       };
     }
     if (principal.kind !== 'user') return null;
-    const stored = await membershipRole(this.db, s.id, principal.userId);
+    const m = await membershipWithTeams(this.db, s.id, principal.userId);
     // Instance administrators administer every service, but team-restricted queues still follow teams.
-    const role = stored && isRole(stored) ? stored : principal.instanceAdmin ? 'admin' : undefined;
+    const role = m.role && isRole(m.role) ? m.role : principal.instanceAdmin ? 'admin' : undefined;
     if (!role) return null;
     return {
       serviceId: s.id,
       slug: s.slug,
       role,
       permissions: new Set(ROLE_PERMISSIONS[role]),
-      teamIds: await userTeamIds(this.db, s.id, principal.userId),
+      teamIds: m.team_ids,
       userId: principal.userId,
       apiKeyId: undefined,
     };

@@ -75,11 +75,13 @@ export async function membershipRole(db: Db, serviceId: string, userId: string):
   return r.rows[0]?.role;
 }
 
-export async function userTeamIds(db: Db, serviceId: string, userId: string): Promise<string[]> {
-  const r = await sql<{ id: string }>`
-    select t.id from team_members tm join teams t on t.id = tm.team_id
-    where tm.user_id = ${userId} and t.service_id = ${serviceId}`.execute(db);
-  return r.rows.map((x) => x.id);
+/** The user's role in a service and the ids of their teams there, in one query (every request needs both). */
+export async function membershipWithTeams(db: Db, serviceId: string, userId: string): Promise<{ role: string | null; team_ids: string[] }> {
+  const r = await sql<{ role: string | null; team_ids: string[] }>`
+    select (select role from memberships where service_id = ${serviceId} and user_id = ${userId}) as role,
+           coalesce((select array_agg(t.id::text) from team_members tm join teams t on t.id = tm.team_id
+                     where tm.user_id = ${userId} and t.service_id = ${serviceId}), '{}') as team_ids`.execute(db);
+  return r.rows[0] ?? { role: null, team_ids: [] };
 }
 
 export interface SessionUserRow extends UserRow {

@@ -1,4 +1,4 @@
-export { recordAudit, canonicalJson, type AuditActor, type AuditEventInput } from './record.ts';
-export { loadAuditKey, sealPending, verifyChains, type VerifyReport } from './chain.ts';
+export { recordAudit, canonicalJson, auditInsertCte, auditRow, type AuditActor, type AuditEventInput } from './record.ts';
+export { loadAuditKey, sealPending, verifyChains, type AuditKeyring, type VerifyReport } from './chain.ts';
 export { auditRoutes } from './routes.ts';
 export { actorOf } from './actor.ts';

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Db } from '../db/index.ts';
+import { sql, type Db, type RawBuilder } from '../db/index.ts';
 
 export interface AuditActor {
   type: 'user' | 'apikey' | 'public' | 'system';
@@ -29,9 +29,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export interface StoredEventFields {
+/** An event as the sealer and the verifier read it (`occurred_at` as UTC text with microseconds). */
+export interface StoredEvent {
+  id: number;
   service_id: string;
-  occurred_at: Date;
+  occurred_at: string;
   actor_type: string;
   actor_id: string | null;
   action: string;
@@ -41,11 +43,17 @@ export interface StoredEventFields {
   request_id: string | null;
 }
 
-/** The hash of one event over every stored column but its id. */
-export function eventHash(e: StoredEventFields): string {
+/** Columns of an event in the form that is hashed: exact to the microsecond, whatever the session time zone. */
+export const STORED_EVENT_COLUMNS = sql`e.id, e.service_id,
+  to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at,
+  e.actor_type, e.actor_id, e.action, e.subject_type, e.subject_id, e.data, e.request_id`;
+
+/** SHA-256 of one event's content: every stored column, canonically serialised. */
+export function eventHash(e: StoredEvent): string {
   const body = canonicalJson([
+    Number(e.id),
     e.service_id,
-    e.occurred_at.toISOString(),
+    e.occurred_at,
     e.actor_type,
     e.actor_id,
     e.action,
@@ -58,28 +66,32 @@ export function eventHash(e: StoredEventFields): string {
 }
 
 /**
+ * A CTE pair that appends audit events selected by `rows` (columns: service_id, actor_type, actor_id,
+ * action, subject_type, subject_id, data jsonb, request_id) and marks them pending for the sealer.
+ * Lets a use case write its change and its audit events in one statement. `name` prefixes the CTEs.
+ */
+export function auditInsertCte(name: string, rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  const ev = sql.raw(`${name}_events`);
+  return sql`${ev} as (
+      insert into audit_events (service_id, occurred_at, actor_type, actor_id, action, subject_type, subject_id, data, request_id)
+      select r.service_id, clock_timestamp(), r.actor_type, r.actor_id, r.action, r.subject_type, r.subject_id, r.data, r.request_id
+      from (${rows}) as r(service_id, actor_type, actor_id, action, subject_type, subject_id, data, request_id)
+      returning id, service_id
+    ), ${sql.raw(`${name}_pending`)} as (
+      insert into audit_pending (event_id, service_id) select id, service_id from ${ev}
+    )`;
+}
+
+/** One audit row for {@link auditInsertCte}, from known values. */
+export function auditRow(e: AuditEventInput): RawBuilder<unknown> {
+  return sql`select ${e.serviceId}::uuid, ${e.actor.type}::text, ${e.actor.id}::text, ${e.action}::text,
+                    ${e.subjectType}::text, ${e.subjectId}::text, ${JSON.stringify(e.data ?? {})}::jsonb, ${e.requestId ?? null}::text`;
+}
+
+/**
  * Appends one audit event. Call it with the transaction that makes the change, so both commit or
- * neither does. The event waits in `audit_pending` until the sealer chains it.
+ * neither does. The event waits in `audit_pending` until the sealer hashes and chains it.
  */
 export async function recordAudit(db: Db, input: AuditEventInput): Promise<void> {
-  const fields: StoredEventFields = {
-    service_id: input.serviceId,
-    occurred_at: new Date(),
-    actor_type: input.actor.type,
-    actor_id: input.actor.id,
-    action: input.action,
-    subject_type: input.subjectType,
-    subject_id: input.subjectId,
-    data: JSON.parse(JSON.stringify(input.data ?? {})) as unknown,
-    request_id: input.requestId ?? null,
-  };
-  await sql`
-    with e as (
-      insert into audit_events (service_id, occurred_at, actor_type, actor_id, action, subject_type, subject_id, data, request_id, event_hash)
-      values (${fields.service_id}, ${fields.occurred_at}, ${fields.actor_type}, ${fields.actor_id}, ${fields.action},
-              ${fields.subject_type}, ${fields.subject_id}, ${JSON.stringify(fields.data)}::jsonb, ${fields.request_id}, ${eventHash(fields)})
-      returning id, service_id
-    )
-    insert into audit_pending (event_id, service_id) select id, service_id from e
-  `.execute(db);
+  await sql`with ${auditInsertCte('a', auditRow(input))} select 1`.execute(db);
 }

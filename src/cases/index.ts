@@ -1,3 +1,3 @@
 export { caseRoutes } from './routes.ts';
 export { seedTriageDefaults } from './policy.ts';
-export { attachNoticeToCase, type AttachResult } from './intake.ts';
+export { attachCte, type AttachInput, type AuditContext } from './intake.ts';

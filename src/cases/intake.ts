@@ -1,7 +1,8 @@
-import { sql, type Db } from '../db/index.ts';
+import { sql, type RawBuilder } from '../db/index.ts';
 
 export interface AttachInput {
   serviceId: string;
+  /** Id of the notice being written in the same statement. */
   noticeId: string;
   position: number;
   url: string | null;
@@ -15,37 +16,45 @@ export interface AttachInput {
   massReportWindowMinutes: number;
 }
 
-export interface AttachResult {
-  caseId: string;
-  created: boolean;
-  /** True when this notice made the case cross the mass-report threshold. */
-  massReportFlagged: boolean;
-  queueId: string;
-  tier: number;
-  deadlineAt: Date;
+export interface AuditContext {
+  actorType: string;
+  actorId: string | null;
+  requestId: string | null;
+}
+
+export interface AttachFragments {
+  /** CTEs `<p>_pol`, `<p>_case`, `<p>_loc`, to put in the caller's WITH list. */
+  ctes: RawBuilder<unknown>;
+  /** Audit rows (case.opened / case.notice_added / case.mass_report_suspected) for the caller's audit CTE. */
+  auditRows: RawBuilder<unknown>;
+  /** `select id from <p>_case` */
+  caseId: RawBuilder<unknown>;
 }
 
 /**
- * Files one located item of a notice into its case, in one statement: resolve the triage policy
- * (sub-category, then category, then the service default), create the open case for this content
- * or add to it — taking the more urgent tier, deadline and queue — count the burst of notices
- * for mass-report detection, and link the notice. Must run in the intake transaction.
+ * Files one located item of a notice into its case, as CTEs of the intake statement: resolve the
+ * triage policy (sub-category, then category, then the service default), create the open case for
+ * this content or add to it — taking the more urgent tier, deadline and queue — count the burst of
+ * notices for mass-report detection, and link the notice. The cases domain owns this SQL; the
+ * notices domain composes it so that one intake is one statement (one round trip, atomic).
  */
-export async function attachNoticeToCase(tx: Db, a: AttachInput): Promise<AttachResult> {
+export function attachCte(p: string, a: AttachInput, audit: AuditContext): AttachFragments {
+  const pol = sql.raw(`${p}_pol`);
+  const cs = sql.raw(`${p}_case`);
+  const loc = sql.raw(`${p}_loc`);
   const windowSecs = a.massReportWindowMinutes * 60;
-  const r = await sql<{ id: string; created: boolean; burst_count: number; mass_report_suspected: boolean; queue_id: string; tier: number; deadline_at: Date }>`
-    with pol as (
+  const ctes = sql`${pol} as (
       select tier, deadline_minutes, queue_id from sla_policies
       where service_id = ${a.serviceId}
         and (category = ${a.category} or category = '*')
         and (subcategory = ${a.subcategory ?? '*'} or subcategory = '*')
       order by (category = '*'), (subcategory = '*')
       limit 1
-    ), upserted as (
+    ), ${cs} as (
       insert into cases (service_id, content_key, content_url, content_id, queue_id, category, subcategory, tier, trust_rank, deadline_at)
-      select ${a.serviceId}, ${a.contentKey}, ${a.url}, ${a.contentId}, pol.queue_id, ${a.category}, ${a.subcategory},
-             pol.tier, ${a.trusted ? 0 : 1}, now() + make_interval(mins => pol.deadline_minutes)
-      from pol
+      select ${a.serviceId}, ${a.contentKey}, ${a.url}, ${a.contentId}, ${pol}.queue_id, ${a.category}, ${a.subcategory},
+             ${pol}.tier, ${a.trusted ? 0 : 1}, now() + make_interval(mins => ${pol}.deadline_minutes)
+      from ${pol}
       on conflict (service_id, content_key) where status = 'open' do update set
         notice_count = cases.notice_count + 1,
         burst_started_at = case when cases.burst_started_at < now() - make_interval(secs => ${windowSecs}) then now() else cases.burst_started_at end,
@@ -64,20 +73,19 @@ export async function attachNoticeToCase(tx: Db, a: AttachInput): Promise<Attach
         content_url = coalesce(cases.content_url, excluded.content_url),
         content_id = coalesce(cases.content_id, excluded.content_id),
         updated_at = now()
-      returning id, (xmax = 0) as created, burst_count, mass_report_suspected, queue_id, tier, deadline_at
-    ), linked as (
+      returning id, service_id, (xmax = 0) as created, burst_count, mass_report_suspected, queue_id, tier, deadline_at
+    ), ${loc} as (
       insert into notice_locations (notice_id, position, service_id, url, content_id, content_key, case_id)
-      select ${a.noticeId}, ${a.position}, ${a.serviceId}, ${a.url}, ${a.contentId}, ${a.contentKey}, id from upserted
-    )
-    select * from upserted`.execute(tx);
-  const row = r.rows[0];
-  if (!row) throw new Error(`service ${a.serviceId} has no default triage policy`);
-  return {
-    caseId: row.id,
-    created: row.created,
-    massReportFlagged: row.mass_report_suspected && !row.created && row.burst_count === a.massReportThreshold,
-    queueId: row.queue_id,
-    tier: row.tier,
-    deadlineAt: row.deadline_at,
-  };
+      select ${a.noticeId}, ${a.position}, ${a.serviceId}, ${a.url}, ${a.contentId}, ${a.contentKey}, id from ${cs}
+    )`;
+  const auditRows = sql`
+    select service_id, ${audit.actorType}::text, ${audit.actorId}::text,
+           case when created then 'case.opened' else 'case.notice_added' end, 'case', id::text,
+           jsonb_build_object('notice_id', ${a.noticeId}::text, 'tier', tier, 'deadline_at', deadline_at, 'queue_id', queue_id), ${audit.requestId}::text
+    from ${cs}
+    union all
+    select service_id, 'system', null, 'case.mass_report_suspected', 'case', id::text,
+           jsonb_build_object('threshold', ${a.massReportThreshold}::int, 'window_minutes', ${a.massReportWindowMinutes}::numeric), ${audit.requestId}::text
+    from ${cs} where mass_report_suspected and not created and burst_count = ${a.massReportThreshold}`;
+  return { ctes, auditRows, caseId: sql`select id from ${cs}` };
 }

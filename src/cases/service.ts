@@ -127,12 +127,12 @@ export class CaseService {
   async claimNext(queueSlug: string | undefined): Promise<CaseView | null> {
     const userId = this.userId();
     const queues = (await this.queuesFor(queueSlug)).filter((x) => this.canClaimFrom(x));
-    return inTransaction(this.db, async (tx) => {
-      const c = await q.claimNextRow(tx, this.access.serviceId, queues.map((x) => x.id), userId, this.claimTtlMinutes);
-      if (!c) return null;
-      await this.audit(tx, c.id, 'case.claimed', { queue: c.queue_slug, next: true });
-      return presentCase(c);
+    const c = await q.claimNextRow(this.db, this.access.serviceId, queues.map((x) => x.id), userId, this.claimTtlMinutes, {
+      actorType: this.actor.type,
+      actorId: this.actor.id,
+      requestId: this.requestId,
     });
+    return c ? presentCase(c) : null;
   }
 
   async claim(caseId: string): Promise<CaseView> {

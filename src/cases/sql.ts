@@ -1,3 +1,4 @@
+import { auditInsertCte } from '../audit/index.ts';
 import { sql, type Db } from '../db/index.ts';
 
 export interface CaseRow {
@@ -102,9 +103,10 @@ export async function listCaseRows(db: Db, serviceId: string, f: CaseListFilter)
 }
 
 /**
- * Claims the most urgent claimable case among the given queues. Each queue's head is found through
- * its priority index (LATERAL … LIMIT 1), so the cost does not grow with the size of the queues;
- * SKIP LOCKED lets concurrent moderators each get a different case.
+ * Claims the most urgent claimable case among the given queues, and records `case.claimed`, in one
+ * statement. Each queue's head is found through its priority index (LATERAL … LIMIT 1), so the cost
+ * does not grow with the size of the queues; SKIP LOCKED lets concurrent moderators each get a
+ * different case.
  */
 export async function claimNextRow(
   db: Db,
@@ -112,9 +114,10 @@ export async function claimNextRow(
   queueIds: string[],
   userId: string,
   ttlMinutes: number,
+  audit: { actorType: string; actorId: string | null; requestId: string | null },
 ): Promise<CaseRow | undefined> {
   if (queueIds.length === 0) return undefined;
-  const r = await sql<{ id: string }>`
+  const r = await sql<CaseRow>`
     with candidate as (
       select x.id from unnest(${queueIds}::uuid[]) as qs(queue_id)
       cross join lateral (
@@ -126,12 +129,18 @@ export async function claimNextRow(
       ) x
       order by x.tier, x.trust_rank, x.deadline_at, x.id
       limit 1
-    )
-    update cases c set claimed_by = ${userId}, claim_expires_at = now() + make_interval(secs => ${ttlMinutes * 60}), updated_at = now()
-    from candidate where c.id = candidate.id and c.service_id = ${serviceId}
-    returning c.id`.execute(db);
-  const id = r.rows[0]?.id;
-  return id ? findCase(db, serviceId, id) : undefined;
+    ), c as (
+      update cases c set claimed_by = ${userId}, claim_expires_at = now() + make_interval(secs => ${ttlMinutes * 60}), updated_at = now()
+      from candidate where c.id = candidate.id and c.service_id = ${serviceId}
+      returning c.*
+    ), ${auditInsertCte(
+      'claim',
+      sql`select c.service_id, ${audit.actorType}::text, ${audit.actorId}::text, 'case.claimed', 'case', c.id::text,
+                 jsonb_build_object('queue', q.slug, 'next', true), ${audit.requestId}::text
+          from c join queues q on q.id = c.queue_id`,
+    )}
+    select ${CASE_COLUMNS} from c join queues q on q.id = c.queue_id`.execute(db);
+  return r.rows[0];
 }
 
 export async function setClaim(db: Db, caseId: string, userId: string | null, ttlMinutes: number): Promise<void> {

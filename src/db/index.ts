@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock } from './lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -84,4 +84,4 @@ export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-export { sql };
+export { sql, type RawBuilder };

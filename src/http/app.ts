@@ -144,6 +144,7 @@ function toAppError(err: FastifyError | AppError): AppError {
     default:
       break;
   }
+  if (/^(Multipart: Boundary not found|Boundary required|The needle cannot)|terminated early due to unexpected end of multipart data$/.test(err.message)) return new AppError('MALFORMED_MULTIPART', 'The multipart body is malformed (boundary missing, too long or data cut short)');
   if (err instanceof SyntaxError || (err as { type?: string }).type === 'entity.parse.failed') {
     return new AppError('MALFORMED_JSON', 'The body is not valid JSON');
   }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Permission, Role } from '../access/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import type { AuditKeyring } from '../audit/chain.ts';
 
 /** Who is calling. Resolved once per request by the {@link Authenticator}. */
 export type Principal =
@@ -36,8 +37,8 @@ export interface AppContext {
   db: Db;
   dbKind: 'pglite' | 'postgres';
   log: FastifyBaseLogger;
-  /** HMAC key of the audit chain (kept outside the database). */
-  auditKey: Buffer;
+  /** HMAC key of the audit chain and where its heads are witnessed (both outside the database). */
+  auditKey: AuditKeyring;
   /** Wakes the job workers after a commit that queued jobs (they also poll). */
   wakeWorkers(): void;
   /** Set once the workers and database are ready; /readyz reports it. */

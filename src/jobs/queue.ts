@@ -39,9 +39,10 @@ export async function claimJobs(db: Db, limit: number, leaseSeconds: number): Pr
     update jobs set status = 'running', attempts = attempts + 1,
                     locked_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
     where id in (
-      select id from jobs
-      where (status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now())
-      order by run_at limit ${limit} for update skip locked)
+      -- Two index-backed branches (an OR would scan the whole table, done jobs included).
+      (select id from jobs where status = 'queued' and run_at <= now() order by run_at limit ${limit} for update skip locked)
+      union all
+      (select id from jobs where status = 'running' and locked_until < now() order by locked_until limit ${limit} for update skip locked))
     returning id, service_id, type, payload, attempts, max_attempts`.execute(db);
   return r.rows.map((j) => ({ ...j, id: Number(j.id) }));
 }

@@ -1,4 +1,3 @@
 export { noticeRoutes } from './routes.ts';
-export { acknowledgeJob } from './service.ts';
 export { normaliseUrl } from './normalise.ts';
 export { NOTICE_EXAMPLE } from './schemas.ts';

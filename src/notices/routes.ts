@@ -36,7 +36,6 @@ async function intake(ctx: HandlerContext<unknown, unknown, s.NoticeInputType | 
       requestId: ctx.requestId,
       idempotency: key ? { scope, key } : null,
     });
-    if (!result.replayed) app.wakeWorkers();
     return { status: result.status, body: result.receipt, headers: result.replayed ? { 'idempotent-replayed': 'true' } : {} };
   } catch (err) {
     removeBlobs(blobs);

@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import { z } from 'zod';
-import { canonicalJson, recordAudit, type AuditActor } from '../audit/index.ts';
-import { attachNoticeToCase } from '../cases/index.ts';
+import { canonicalJson, type AuditActor } from '../audit/index.ts';
+import { attachCte } from '../cases/index.ts';
 import type { Config } from '../config.ts';
-import { inTransaction, type Db } from '../db/index.ts';
+import { sql, type Db } from '../db/index.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { defineJob, enqueue } from '../jobs/index.ts';
 import type { StoredBlob } from './blobs.ts';
 import { contentKey } from './normalise.ts';
 import type { NoticeInput } from './schemas.ts';
@@ -46,9 +44,10 @@ export interface Receipt {
 type IntakeConfig = Pick<Config, 'massReportThreshold' | 'massReportWindowMinutes'>;
 
 /**
- * Takes a validated notice: one transaction writes the notice, the notifier's identity, its evidence,
- * its cases (grouped by content), audit events, the acknowledgement job and the idempotency record.
- * Only after COMMIT does the caller answer 201: an acknowledged notice is never lost.
+ * Takes a validated notice and writes it, in ONE statement: the notice, the notifier's identity, its
+ * evidence rows, its case(s) grouped by content (cases domain), the audit events, the acknowledgement
+ * message and the idempotency record. Only after that statement committed does the caller answer 201:
+ * an acknowledged notice is never lost, and a failed one leaves nothing behind.
  */
 export async function receiveNotice(
   db: Db,
@@ -62,14 +61,49 @@ export async function receiveNotice(
     const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
     if (prior) return replay(prior, requestHash);
   }
-  try {
-    const receipt = await inTransaction(db, async (tx) => {
-      const token = crypto.randomBytes(24).toString('base64url');
-      const reference = newReference();
-      const notice = await q.insertNotice(tx, {
+  const noticeId = crypto.randomUUID();
+  const token = crypto.randomBytes(24).toString('base64url');
+  const createdAt = new Date();
+  const receipt: Receipt = {
+    reference: newReference(),
+    tracking_token: token,
+    status: 'received',
+    received_at: createdAt.toISOString(),
+    evidence: evidence.map((e) => ({ sha256: e.sha256, media_type: e.media_type, size_bytes: e.size_bytes })),
+  };
+  const audit = { actorType: ctx.actor.type, actorId: ctx.actor.id, requestId: ctx.requestId };
+  const seen = new Set<string>();
+  const attached = [];
+  for (const [position, loc] of input.locations.entries()) {
+    const key = contentKey(loc);
+    if (seen.has(key)) continue; // the same item twice in one notice counts once
+    seen.add(key);
+    attached.push(
+      attachCte(`c${position}`, {
         serviceId: ctx.serviceId,
-        reference,
+        noticeId,
+        position,
+        url: loc.url ?? null,
+        contentId: loc.content_id ?? null,
+        contentKey: key,
+        category: input.category,
+        subcategory: input.subcategory ?? null,
+        trusted: ctx.trusted,
+        massReportThreshold: config.massReportThreshold,
+        massReportWindowMinutes: config.massReportWindowMinutes,
+      }, audit),
+    );
+  }
+  const noticeData = { reference: receipt.reference, category: input.category, subcategory: input.subcategory ?? null, source: ctx.source, trusted: ctx.trusted, evidence: evidence.length };
+  try {
+    await q.insertNoticeStatement(
+      db,
+      {
+        id: noticeId,
+        serviceId: ctx.serviceId,
+        reference: receipt.reference,
         trackingTokenHash: sha256(token),
+        createdAt,
         source: ctx.source,
         notifierType: input.notifier ? ctx.notifierType : 'anonymous',
         trusted: ctx.trusted,
@@ -84,69 +118,18 @@ export async function receiveNotice(
         contentLanguage: input.content_language ?? null,
         country: input.country ?? null,
         notifier: input.notifier ?? null,
-      });
-      for (const e of evidence) await q.insertEvidence(tx, notice.id, e);
-      const seen = new Set<string>();
-      const cases: string[] = [];
-      for (const [position, loc] of input.locations.entries()) {
-        const key = contentKey(loc);
-        if (seen.has(key)) continue; // the same item twice in one notice counts once
-        seen.add(key);
-        const attached = await attachNoticeToCase(tx, {
-          serviceId: ctx.serviceId,
-          noticeId: notice.id,
-          position,
-          url: loc.url ?? null,
-          contentId: loc.content_id ?? null,
-          contentKey: key,
-          category: input.category,
-          subcategory: input.subcategory ?? null,
-          trusted: ctx.trusted,
-          massReportThreshold: config.massReportThreshold,
-          massReportWindowMinutes: config.massReportWindowMinutes,
-        });
-        cases.push(attached.caseId);
-        await recordAudit(tx, {
-          serviceId: ctx.serviceId,
-          actor: ctx.actor,
-          action: attached.created ? 'case.opened' : 'case.notice_added',
-          subjectType: 'case',
-          subjectId: attached.caseId,
-          data: { notice_id: notice.id, tier: attached.tier, deadline_at: attached.deadlineAt.toISOString(), queue_id: attached.queueId },
-          requestId: ctx.requestId,
-        });
-        if (attached.massReportFlagged) {
-          await recordAudit(tx, {
-            serviceId: ctx.serviceId,
-            actor: { type: 'system', id: null },
-            action: 'case.mass_report_suspected',
-            subjectType: 'case',
-            subjectId: attached.caseId,
-            data: { threshold: config.massReportThreshold, window_minutes: config.massReportWindowMinutes },
-            requestId: ctx.requestId,
-          });
-        }
-      }
-      await recordAudit(tx, {
-        serviceId: ctx.serviceId,
-        actor: ctx.actor,
-        action: 'notice.received',
-        subjectType: 'notice',
-        subjectId: notice.id,
-        data: { reference, category: input.category, subcategory: input.subcategory ?? null, source: ctx.source, trusted: ctx.trusted, cases, evidence: evidence.length },
-        requestId: ctx.requestId,
-      });
-      await enqueue(tx, { type: ACK_JOB, serviceId: ctx.serviceId, payload: { notice_id: notice.id } });
-      const receipt: Receipt = {
-        reference,
-        tracking_token: token,
-        status: 'received',
-        received_at: notice.created_at.toISOString(),
-        evidence: evidence.map((e) => ({ sha256: e.sha256, media_type: e.media_type, size_bytes: e.size_bytes })),
-      };
-      if (ctx.idempotency) await q.insertIdempotent(tx, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key, requestHash, 201, receipt);
-      return receipt;
-    });
+        evidence,
+        idempotency: ctx.idempotency ? { ...ctx.idempotency, requestHash, response: receipt } : null,
+      },
+      {
+        ctes: attached.map((a) => a.ctes),
+        caseIds: attached.map((a) => a.caseId),
+        auditRows: attached.map((a) => a.auditRows),
+        noticeAudit: (casesJson) => sql`
+          select ${ctx.serviceId}::uuid, ${audit.actorType}::text, ${audit.actorId}::text, 'notice.received', 'notice', ${noticeId}::text,
+                 ${JSON.stringify(noticeData)}::jsonb || jsonb_build_object('cases', ${casesJson}), ${audit.requestId}::text`,
+      },
+    );
     return { status: 201, receipt, replayed: false };
   } catch (err) {
     // A concurrent request with the same key committed first: answer what it answered.
@@ -185,11 +168,3 @@ export async function trackNotice(db: Db, serviceId: string, reference: string, 
   };
 }
 
-export const ACK_JOB = 'notice.acknowledge';
-
-/** Queues the acknowledgement message to the notifier (delivery channels arrive with notifications). */
-export const acknowledgeJob = defineJob({
-  type: ACK_JOB,
-  payload: z.object({ notice_id: z.uuid() }),
-  handle: async (db, payload) => q.insertAckOutbox(db, payload.notice_id),
-});

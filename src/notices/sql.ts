@@ -1,9 +1,12 @@
-import { sql, type Db } from '../db/index.ts';
+import { auditInsertCte } from '../audit/index.ts';
+import { sql, type Db, type RawBuilder } from '../db/index.ts';
 
 export interface NoticeInsert {
+  id: string;
   serviceId: string;
   reference: string;
   trackingTokenHash: string;
+  createdAt: Date;
   source: 'public' | 'api';
   notifierType: string;
   trusted: boolean;
@@ -18,29 +21,61 @@ export interface NoticeInsert {
   contentLanguage: string | null;
   country: string | null;
   notifier: { name: string; email: string } | null;
+  evidence: Array<{ sha256: string; media_type: string; size_bytes: number; filename: string | null }>;
+  idempotency: { scope: string; key: string; requestHash: string; response: unknown } | null;
 }
 
-/** Inserts the notice and, in the same statement, the notifier's identity (kept in its own table). */
-export async function insertNotice(db: Db, n: NoticeInsert): Promise<{ id: string; created_at: Date }> {
-  const r = await sql<{ id: string; created_at: Date }>`
-    with n as (
-      insert into notices (service_id, reference, tracking_token_hash, source, notifier_type, trusted, api_key_id, submitted_by,
-                           category, subcategory, subcategory_other, explanation, legal_provision, language, content_language, country, good_faith)
-      values (${n.serviceId}, ${n.reference}, ${n.trackingTokenHash}, ${n.source}, ${n.notifierType}, ${n.trusted}, ${n.apiKeyId}, ${n.submittedBy},
-              ${n.category}, ${n.subcategory}, ${n.subcategoryOther}, ${n.explanation}, ${n.legalProvision}, ${n.language}, ${n.contentLanguage},
-              ${n.country}, true)
-      returning id, created_at
+export interface IntakeParts {
+  /** CTEs from other domains (cases) that file the notice, in the WITH list after the notice. */
+  ctes: RawBuilder<unknown>[];
+  /** Case ids selected by those CTEs. */
+  caseIds: RawBuilder<unknown>[];
+  /** Audit rows of those CTEs. */
+  auditRows: RawBuilder<unknown>[];
+  /** The notice.received audit row, given the case ids as a jsonb expression. */
+  noticeAudit: (casesJson: RawBuilder<unknown>) => RawBuilder<unknown>;
+}
+
+/**
+ * The whole intake as ONE statement (so one round trip, and atomic without BEGIN/COMMIT): the notice,
+ * the notifier's identity (its own table), evidence rows, the acknowledgement message in the outbox,
+ * the idempotency record, the case CTEs of the cases domain and every audit event.
+ */
+export async function insertNoticeStatement(db: Db, n: NoticeInsert, parts: IntakeParts): Promise<void> {
+  const casesJson = sql`(select coalesce(jsonb_agg(x.id), '[]'::jsonb) from (${sql.join(parts.caseIds, sql` union all `)}) as x(id))`;
+  const expected = parts.caseIds.length;
+  await sql`
+    with notice as (
+      insert into notices (id, service_id, reference, tracking_token_hash, source, notifier_type, trusted, api_key_id, submitted_by,
+                           category, subcategory, subcategory_other, explanation, legal_provision, language, content_language, country,
+                           good_faith, created_at)
+      values (${n.id}, ${n.serviceId}, ${n.reference}, ${n.trackingTokenHash}, ${n.source}, ${n.notifierType}, ${n.trusted}, ${n.apiKeyId},
+              ${n.submittedBy}, ${n.category}, ${n.subcategory}, ${n.subcategoryOther}, ${n.explanation}, ${n.legalProvision}, ${n.language},
+              ${n.contentLanguage}, ${n.country}, true, ${n.createdAt})
+      returning id
     ), who as (
       insert into notice_notifiers (notice_id, name, email)
-      select id, ${n.notifier?.name ?? null}, ${n.notifier?.email ?? null} from n where ${n.notifier !== null}
-    )
-    select id, created_at from n`.execute(db);
-  return r.rows[0] as { id: string; created_at: Date };
-}
-
-export async function insertEvidence(db: Db, noticeId: string, e: { sha256: string; media_type: string; size_bytes: number; filename: string | null }): Promise<void> {
-  await sql`insert into notice_evidence (notice_id, sha256, media_type, size_bytes, filename)
-            values (${noticeId}, ${e.sha256}, ${e.media_type}, ${e.size_bytes}, ${e.filename})`.execute(db);
+      select id, ${n.notifier?.name ?? null}, ${n.notifier?.email ?? null} from notice where ${n.notifier !== null}
+    ), evidence as (
+      insert into notice_evidence (notice_id, sha256, media_type, size_bytes, filename)
+      select ${n.id}, e.sha256, e.media_type, e.size_bytes, e.filename
+      from unnest(${n.evidence.map((e) => e.sha256)}::text[], ${n.evidence.map((e) => e.media_type)}::text[],
+                  ${n.evidence.map((e) => e.size_bytes)}::int[], ${n.evidence.map((e) => e.filename)}::text[])
+           as e(sha256, media_type, size_bytes, filename)
+    ), ack as (
+      insert into outbox (service_id, kind, notice_id, template, locale)
+      select ${n.serviceId}, 'email', id, 'notice_acknowledgement', ${n.language === 'fr' ? 'fr' : 'en'} from notice where ${n.notifier !== null}
+    ), idem as (
+      insert into idempotency_keys (service_id, scope, key, request_hash, status_code, response)
+      select ${n.serviceId}, ${n.idempotency?.scope ?? ''}, ${n.idempotency?.key ?? ''}, ${n.idempotency?.requestHash ?? ''}, 201,
+             ${JSON.stringify(n.idempotency?.response ?? null)}::jsonb
+      where ${n.idempotency !== null}
+    ), ${sql.join(parts.ctes, sql`, `)},
+    ${auditInsertCte('audit', sql.join([...parts.auditRows, parts.noticeAudit(casesJson)], sql` union all `))}
+    -- Every location must have found its case (a service always has a default triage policy); if not,
+    -- fail the statement so that nothing of this notice is written.
+    select cast(case when (select count(*) from (${sql.join(parts.caseIds, sql` union all `)}) as c) <> ${expected}
+                     then 'no triage policy matched: notice refused' end as int)`.execute(db);
 }
 
 export interface IdempotentResponse {
@@ -54,11 +89,6 @@ export async function findIdempotent(db: Db, serviceId: string, scope: string, k
     select request_hash, status_code, response from idempotency_keys
     where service_id = ${serviceId} and scope = ${scope} and key = ${key} and created_at > now() - interval '24 hours'`.execute(db);
   return r.rows[0];
-}
-
-export async function insertIdempotent(db: Db, serviceId: string, scope: string, key: string, requestHash: string, status: number, response: unknown): Promise<void> {
-  await sql`insert into idempotency_keys (service_id, scope, key, request_hash, status_code, response)
-            values (${serviceId}, ${scope}, ${key}, ${requestHash}, ${status}, ${JSON.stringify(response)}::jsonb)`.execute(db);
 }
 
 export interface NoticeRow {
@@ -118,11 +148,3 @@ export async function publicStatus(db: Db, noticeId: string): Promise<{ in_revie
   return r.rows[0] ?? { in_review: false, updated_at: null };
 }
 
-export async function insertAckOutbox(db: Db, noticeId: string): Promise<void> {
-  await sql`
-    insert into outbox (service_id, kind, notice_id, template, locale)
-    select n.service_id, 'email', n.id, 'notice_acknowledgement', case when n.language in ('fr', 'en') then n.language else 'en' end
-    from notices n join notice_notifiers w on w.notice_id = n.id and w.email is not null
-    where n.id = ${noticeId}
-      and not exists (select 1 from outbox o where o.notice_id = n.id and o.template = 'notice_acknowledgement')`.execute(db);
-}

@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ping } from '../db/index.ts';
 import type { AppContext, Authenticator } from './context.ts';
 import { AppError } from './errors.ts';
@@ -51,6 +51,11 @@ export async function buildApp(opts: BuildOptions): Promise<{ fastify: FastifyIn
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // Errors raised before routing (a URL with bad percent-encoding) bypass setErrorHandler.
+    frameworkErrors: (err, _req, reply) => {
+      const body = new AppError('VALIDATION_FAILED', 'The URL is not valid', [{ path: 'url', reason: err.message }]).toBody();
+      void (reply as unknown as FastifyReply).code(400).header('x-content-type-options', 'nosniff').send(body);
+    },
     genReqId: (req) => {
       const sent = req.headers['x-request-id'];
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : crypto.randomUUID();

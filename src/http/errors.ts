@@ -63,6 +63,27 @@ export function zodFields(err: ZodError, prefix: string): FieldError[] {
   return fields;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Strings the database cannot store: U+0000 (PostgreSQL text) and lone surrogates (jsonb; PGlite
+ * text). One field error per offending string, anywhere in a parsed body, query or params.
+ */
+export function unstorableText(value: unknown, prefix: string): FieldError[] {
+  const out: FieldError[] = [];
+  // Iterative: a body may nest thousands of levels deep.
+  const stack: Array<[unknown, string]> = [[value, prefix]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === 'string') {
+      if (v.includes('\u0000') || LONE_SURROGATE.test(v)) out.push({ path, reason: 'must be valid Unicode text without NUL characters' });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) stack.push([child, `${path}.${k}`]);
+    }
+  }
+  return out.reverse();
+}
+
 export function validationError(fields: FieldError[]): AppError {
   const n = fields.length;
   return new AppError('VALIDATION_FAILED', `${n} invalid field${n === 1 ? '' : 's'}`, fields);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z, ZodType } from 'zod';
 import type { Permission } from '../access/roles.ts';
 import type { AppContext, Authenticator, Principal, ServiceAccess } from './context.ts';
-import { AppError, validationError, zodFields, type FieldError } from './errors.ts';
+import { AppError, unstorableText, validationError, zodFields, type FieldError } from './errors.ts';
 
 /** Who may call a route. Every route declares exactly one. */
 export type Access =
@@ -77,6 +77,11 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function parsePart(schema: AnySchema | undefined, value: unknown, prefix: string, fields: FieldError[]): unknown {
   if (!schema) return undefined;
+  const bad = unstorableText(value, prefix);
+  if (bad.length > 0) {
+    fields.push(...bad);
+    return undefined;
+  }
   const result = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
   if (result.success) return result.data;
   fields.push(...zodFields(result.error, prefix));

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
-import { AppError, validationError, zodFields } from '../http/errors.ts';
+import { AppError, unstorableText, validationError, zodFields } from '../http/errors.ts';
 import { removeBlobs, storeBlob, type StoredBlob } from './blobs.ts';
 import { NoticeBody, type NoticeInput } from './schemas.ts';
 
@@ -48,6 +48,8 @@ export async function readNoticeRequest(
       }
     }
     if (!sawNotice) throw validationError([{ path: 'notice', reason: 'required: the notice as JSON' }]);
+    const bad = unstorableText(raw, 'body');
+    if (bad.length > 0) throw validationError(bad);
     const parsed = NoticeBody.safeParse(raw);
     if (!parsed.success) throw validationError(zodFields(parsed.error, 'body'));
     return { input: parsed.data, blobs };

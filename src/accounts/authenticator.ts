@@ -8,6 +8,7 @@ import { parseApiKey, safeEqualHex, sha256 } from './secrets.ts';
 import { findApiKey, findSession, membershipWithTeams, touchApiKey } from './sql.ts';
 
 export const SESSION_COOKIE = 'vigie_session';
+const KEY_CACHE_MS = 5_000;
 const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
 
 /** Resolves sessions (cookie) and API keys (Bearer) to principals, and principals to service roles. */
@@ -15,6 +16,11 @@ export class DbAuthenticator implements Authenticator {
   /** Service slugs never change, so their ids are cached for the life of the process. */
   private readonly services = new Map<string, { id: string; slug: string }>();
   private readonly keyTouched = new Map<string, number>();
+  /**
+   * Verified API keys for a few seconds, so a burst of intake does not look the key up per request.
+   * Revocation in this process clears the entry at once; other processes see it within KEY_CACHE_MS.
+   */
+  private readonly keyCache = new Map<string, { principal: Extract<Principal, { kind: 'apikey' }>; until: number; expiresAt: number | null }>();
 
   constructor(private readonly db: Db) {}
 
@@ -22,13 +28,20 @@ export class DbAuthenticator implements Authenticator {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer (\S+)$/.exec(header);
-      const parsed = m ? parseApiKey(m[1] as string) : null;
+      const token = m?.[1];
+      const now = Date.now();
+      const cached = token ? this.keyCache.get(token) : undefined;
+      if (cached && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now)) return cached.principal;
+      const parsed = token ? parseApiKey(token) : null;
       const key = parsed ? await findApiKey(this.db, parsed.id) : undefined;
-      if (!parsed || !key || !safeEqualHex(sha256(parsed.secret), key.secret_hash) || !isRole(key.role)) {
+      if (!token || !parsed || !key || !safeEqualHex(sha256(parsed.secret), key.secret_hash) || !isRole(key.role)) {
         throw new AppError('UNAUTHENTICATED', 'Invalid, expired or revoked API key');
       }
       this.touch(key.id);
-      return { kind: 'apikey', keyId: key.id, serviceId: key.service_id, role: key.role };
+      const principal = { kind: 'apikey' as const, keyId: key.id, serviceId: key.service_id, role: key.role };
+      if (this.keyCache.size > 10_000) this.keyCache.clear();
+      this.keyCache.set(token, { principal, until: now + KEY_CACHE_MS, expiresAt: key.expires_at?.getTime() ?? null });
+      return principal;
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
@@ -46,6 +59,11 @@ export class DbAuthenticator implements Authenticator {
     if ((this.keyTouched.get(keyId) ?? 0) > now - 60_000) return;
     this.keyTouched.set(keyId, now);
     touchApiKey(this.db, keyId).catch(() => this.keyTouched.delete(keyId));
+  }
+
+  /** Forget a revoked key at once (this process). */
+  forgetApiKey(keyId: string): void {
+    for (const [token, entry] of this.keyCache) if (entry.principal.keyId === keyId) this.keyCache.delete(token);
   }
 
   private async service(slug: string) {

@@ -182,6 +182,7 @@ export const accountRoutes: AnyRoute[] = [
     responses: { 204: { description: 'Revoked' } },
     async handler(ctx) {
       await svc.revokeApiKey(ctx.app.db, ctx.access.serviceId, ctx.params.keyId, actorOf(ctx.principal), ctx.requestId);
+      ctx.app.auth.forgetApiKey(ctx.params.keyId);
       return { status: 204 };
     },
   }),

@@ -27,7 +27,7 @@ export const LOG_REDACT = [
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface BuildOptions {
-  context: Omit<AppContext, 'log'>;
+  context: Omit<AppContext, 'log' | 'auth'>;
   auth: Authenticator;
   routes: readonly AnyRoute[];
   logger?: boolean;
@@ -61,7 +61,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ fastify: FastifyIn
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
     },
   });
-  const context: AppContext = { ...opts.context, log: fastify.log };
+  const context: AppContext = { ...opts.context, log: fastify.log, auth: opts.auth };
 
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);

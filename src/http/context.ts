@@ -29,6 +29,8 @@ export interface Authenticator {
   serviceAccess(principal: Principal, serviceSlug: string): Promise<ServiceAccess | null>;
   /** The service named by a public URL, or `null`. */
   publicService(serviceSlug: string): Promise<ServiceAccess | null>;
+  /** Drops any cached verification of a revoked key. */
+  forgetApiKey(keyId: string): void;
 }
 
 /** What every handler can reach: configuration, the database, the log, and hooks to wake workers. */
@@ -37,6 +39,7 @@ export interface AppContext {
   db: Db;
   dbKind: 'pglite' | 'postgres';
   log: FastifyBaseLogger;
+  auth: Authenticator;
   /** HMAC key of the audit chain and where its heads are witnessed (both outside the database). */
   auditKey: AuditKeyring;
   /** Wakes the job workers after a commit that queued jobs (they also poll). */

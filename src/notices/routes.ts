@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,12 +18,15 @@ const INTAKE_HEADERS = [
 ];
 const MULTIPART = { description: 'Field `notice`: the JSON body as text; fields `evidence`: files (images, video, PDF, plain text)' };
 const tags = ['notices'];
+const sha256 = (v: string) => crypto.createHash('sha256').update(v).digest('hex').slice(0, 32);
 
 async function intake(ctx: HandlerContext<unknown, unknown, s.NoticeInputType | undefined>, source: 'public' | 'api'): Promise<RouteResult> {
   const { app, req, access, principal } = ctx;
   const key = idempotencyKey(req);
   const { input, blobs } = await readNoticeRequest(req, ctx.body, app.config);
-  const scope = principal.kind === 'apikey' ? `key:${principal.keyId}` : principal.kind === 'user' ? `user:${principal.userId}` : 'public';
+  // Anonymous keys are scoped to the client address, so nobody can replay someone else's receipt.
+  const scope =
+    principal.kind === 'apikey' ? `key:${principal.keyId}` : principal.kind === 'user' ? `user:${principal.userId}` : `ip:${sha256(req.ip)}`;
   const trusted = access.role === 'trusted_flagger';
   try {
     const result = await receiveNotice(app.db, app.config, input, blobs, {

@@ -56,7 +56,7 @@ export async function receiveNotice(
   evidence: StoredBlob[],
   ctx: IntakeContext,
 ): Promise<{ status: number; receipt: Receipt; replayed: boolean }> {
-  const requestHash = sha256(canonicalJson({ input, evidence: evidence.map((e) => e.sha256) }));
+  const requestHash = ctx.idempotency ? sha256(canonicalJson({ input, evidence: evidence.map((e) => e.sha256) })) : '';
   if (ctx.idempotency) {
     const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
     if (prior) return replay(prior, requestHash);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type RawBuilder } from 'kysely';
@@ -44,7 +45,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     pool.on('error', () => {
       /* idle client errors are reported on next use */
     });
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: preparedStatementPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const release = opts.dataDir ? acquireDataDirLock(opts.dataDir) : () => {};
@@ -67,6 +68,31 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     release();
     throw err;
   }
+}
+
+/**
+ * Makes every parameterised query a named prepared statement (name = hash of its text), so PostgreSQL
+ * parses and plans each distinct statement once per connection instead of on every call. Our SQL is
+ * written as templates, so the set of distinct texts is small and bounded.
+ */
+function preparedStatementPool(pool: pg.Pool): pg.Pool {
+  const connect = pool.connect.bind(pool);
+  const wrap = (client: pg.PoolClient): pg.PoolClient => {
+    const marked = client as pg.PoolClient & { vigiePrepared?: true };
+    if (marked.vigiePrepared) return client;
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, cb?: unknown) => {
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && cb === undefined) {
+        const name = `v${crypto.createHash('sha1').update(text).digest('base64url')}`;
+        return query({ name, text, values });
+      }
+      return query(text, values, cb);
+    };
+    marked.vigiePrepared = true;
+    return client;
+  };
+  (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => wrap(await connect());
+  return pool;
 }
 
 /** Runs `fn` in one transaction; everything it writes commits together or not at all. */

@@ -178,6 +178,23 @@ describe('notice intake', () => {
     assert.doesNotMatch(list.body, /camille@example\.org/);
   });
 
+  it('lists notices newest first with keyset cursors that never repeat or skip a row', async () => {
+    const analyst = await h.user('analyst');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const res = await h.request('GET', `${API}?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { auth: analyst });
+      assert.equal(res.statusCode, 200);
+      const body = res.json() as { items: Array<{ id: string; created_at: string }>; next_cursor: string | null };
+      seen.push(...body.items.map((n) => n.id));
+      cursor = body.next_cursor;
+      if (!cursor) break;
+    }
+    const total = await sql<{ n: number }>`select count(*)::int as n from notices`.execute(h.db);
+    assert.equal(seen.length, total.rows[0]?.n);
+    assert.equal(new Set(seen).size, seen.length);
+  });
+
   it('takes authenticated notices from platform and trusted-flagger keys', async () => {
     const platform = await h.apiKey('platform');
     const flagger = await h.apiKey('trusted_flagger');

@@ -35,14 +35,18 @@ export interface ClaimedJob {
  * processes share the table on PostgreSQL.
  */
 export async function claimJobs(db: Db, limit: number, leaseSeconds: number): Promise<ClaimedJob[]> {
+  // Two index-backed CTEs (an OR in one WHERE would scan the whole table, done jobs included).
   const r = await sql<ClaimedJob>`
+    with due as (
+      select id from jobs where status = 'queued' and run_at <= now()
+      order by run_at limit ${limit} for update skip locked
+    ), orphaned as (
+      select id from jobs where status = 'running' and locked_until < now()
+      order by locked_until limit ${limit} for update skip locked
+    )
     update jobs set status = 'running', attempts = attempts + 1,
                     locked_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-    where id in (
-      -- Two index-backed branches (an OR would scan the whole table, done jobs included).
-      (select id from jobs where status = 'queued' and run_at <= now() order by run_at limit ${limit} for update skip locked)
-      union all
-      (select id from jobs where status = 'running' and locked_until < now() order by locked_until limit ${limit} for update skip locked))
+    where id in (select id from due union all select id from orphaned)
     returning id, service_id, type, payload, attempts, max_attempts`.execute(db);
   return r.rows.map((j) => ({ ...j, id: Number(j.id) }));
 }

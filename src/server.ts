@@ -38,7 +38,11 @@ export async function prepareDatabase(database: Database): Promise<{ applied: st
  * Assembles Vigie on an open database: migrations, HTTP app, job worker and audit sealer.
  * Does not listen; `serve` (or a test) decides where.
  */
-export async function createVigie(config: Config, database: Database, opts: { logger?: boolean; workers?: boolean } = {}): Promise<Vigie> {
+export async function createVigie(
+  config: Config,
+  database: Database,
+  opts: { logger?: boolean; workers?: boolean; logStream?: { write(line: string): void } } = {},
+): Promise<Vigie> {
   await prepareDatabase(database);
   const setupToken = await issueSetupTokenIfNoUsers(database.db);
   const auditKey = loadAuditKey(config);
@@ -56,6 +60,7 @@ export async function createVigie(config: Config, database: Database, opts: { lo
     auth: new DbAuthenticator(database.db),
     routes: ALL_ROUTES,
     ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
   if (opts.workers ?? config.workersInProcess) {
     worker = startWorker({

@@ -31,6 +31,8 @@ export interface BuildOptions {
   auth: Authenticator;
   routes: readonly AnyRoute[];
   logger?: boolean;
+  /** Where log lines go (default stdout); tests capture them. */
+  logStream?: { write(line: string): void };
 }
 
 /** Builds the HTTP app: one error format, rate limits, health checks, OpenAPI and every domain route. */
@@ -42,6 +44,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ fastify: FastifyIn
         ? false
         : {
             level: config.logLevel,
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
             redact: { paths: LOG_REDACT, censor: '[redacted]' },
             // Log the path without its query string: tokens may travel there.
             serializers: {

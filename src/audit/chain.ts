@@ -7,7 +7,11 @@ import { eventHash, STORED_EVENT_COLUMNS, type StoredEvent } from './record.ts';
 import { readWitness, writeWitness, type Witness } from './witness.ts';
 
 const GENESIS = '0'.repeat(64);
-const SEAL_BATCH = 1000;
+/**
+ * Events sealed per transaction. Small enough that on PGlite (one session shared with the requests) a
+ * batch holds the database for a few milliseconds, not a latency spike; the sealer loops until done.
+ */
+const SEAL_BATCH = 200;
 
 export interface AuditKeyring {
   key: Buffer;
@@ -58,6 +62,8 @@ export async function sealPending(db: Db, keyring: AuditKeyring): Promise<number
       sealed += count;
       if (head && keyring.witnessFile) writeWitness(keyring.witnessFile, service_id, head);
       if (count < SEAL_BATCH) break;
+      // Let queued requests use the database between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   return sealed;

@@ -44,7 +44,7 @@ const program = new Command()
 
 program
   .command('serve')
-  .description('Run the API, console and workers (embedded PGlite in DATA_DIR, or DATABASE_URL)')
+  .description('Run the API and the background workers (embedded PGlite in DATA_DIR, or DATABASE_URL)')
   .action(async () => serve(loadConfig()));
 
 program

@@ -7,152 +7,20 @@
  * the audit tests tamper with copies of what the account tests left behind.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { BACKEND, freshDatabase, notice, tempDir } from './helpers.ts';
+import { cleanUp, onCleanup, request, runCli, startServer, stopServer, vigieEnv, type CliResult } from './process.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'vigie.js');
 const PASSWORD = 'correct horse battery staple';
 
-// ── child processes ──────────────────────────────────────────────────────────────────────────────
-
-const children = new Set<ChildProcess>();
-const cleanups: Array<() => Promise<void> | void> = [];
-
-after(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all([...children].map((c) => exited(c)));
-  for (const fn of cleanups.reverse()) await fn();
-});
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
-function vigieEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('VIGIE_') || k.startsWith('NODE_TEST') || k === 'NODE_OPTIONS' || k === 'DATABASE_URL' || k === 'DATA_DIR' || k === 'AUDIT_KEY') continue;
-    env[k] = v;
-  }
-  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000', RATE_LIMIT_KEY_PER_MINUTE: '1000000', ...extra };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  output(): string;
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const deadline = Date.now() + 40_000;
-  while (!/Vigie is running at http:\/\/\S+/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`vigie serve exited (${child.exitCode ?? child.signalCode}) before listening:\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`vigie serve did not start within 40 s:\n${out}`);
-    }
-    await sleep(50);
-  }
-  const base = `http://127.0.0.1:${port}`;
-  const ready = await request('GET', `${base}/readyz`);
-  assert.equal(ready.status, 200, `readyz: ${ready.body}`);
-  return { child, base, output: () => out };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 20_000);
-  const { code, signal } = await exited(server.child);
-  clearTimeout(timer);
-  assert.equal(signal, null, `vigie serve was killed on stop:\n${server.output()}`);
-  assert.equal(code, 0, `vigie serve exit code on SIGTERM:\n${server.output()}`);
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.stdin?.end(input);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+after(cleanUp);
 
 const show = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-interface Response {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  json<T = Record<string, unknown>>(): T;
-}
-
-function request(method: string, url: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers = { ...(payload ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
-    const req = http.request(url, { method, agent: false, timeout: 15_000, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: <T>() => JSON.parse(body) as T });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 // ── one Vigie instance for the file ─────────────────────────────────────────────────────────────
 
@@ -167,13 +35,13 @@ let inst: Instance;
 
 before(async () => {
   const dataDir = tempDir('vigie-cli-');
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  onCleanup(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   let url: string | undefined;
   if (BACKEND === 'postgres') {
     const tdb = await freshDatabase();
     // Only the child processes use the database; no connection of ours may stay open (CREATE DATABASE … TEMPLATE).
     await tdb.database.close();
-    cleanups.push(() => tdb.drop());
+    onCleanup(() => tdb.drop());
     url = tdb.url;
   } else {
     const dump = process.env.VIGIE_TEST_PGLITE_DUMP; // the runner's migrated template: saves initdb
@@ -206,7 +74,7 @@ async function copyInstance(label: string): Promise<{ env: NodeJS.ProcessEnv; sq
       }
     }
     await adminClient.end();
-    cleanups.push(async () => {
+    onCleanup(async () => {
       const c = new pg.Client({ connectionString: admin.toString() });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
@@ -217,17 +85,17 @@ async function copyInstance(label: string): Promise<{ env: NodeJS.ProcessEnv; sq
     const client = new pg.Client({ connectionString: copyUrl.toString() });
     await client.connect();
     const close = once(() => client.end());
-    cleanups.push(close);
+    onCleanup(close);
     return { env: { ...inst.env, DATABASE_URL: copyUrl.toString() }, sql: async <R>(text: string) => (await client.query(text)).rows as R[], close };
   }
   const dir = tempDir(`vigie-cli-${label}-`);
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.cpSync(inst.dataDir, dir, { recursive: true });
   assert.equal(fs.existsSync(path.join(dir, 'vigie.lock')), false, 'copied a stopped instance');
   // What an attacker with file access does: open the database directly, around Vigie.
   const lite = await PGlite.create(path.join(dir, 'pg'));
   const close = once(() => lite.close());
-  cleanups.push(close);
+  onCleanup(close);
   return { env: { ...inst.env, DATA_DIR: dir }, sql: async <R>(text: string) => (await lite.query<R>(text)).rows, close };
 }
 

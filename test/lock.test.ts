@@ -4,137 +4,20 @@
  * message and exit 2; a lock left by a dead process must be taken over.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { BACKEND, freshDatabase, notice, tempDir } from './helpers.ts';
+import { cleanUp, exited, freePort, onCleanup, request, runCli, startServer, stopServer, vigieEnv } from './process.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'vigie.js');
 const PGLITE_ONLY =
   'the DATA_DIR lock guards embedded PGlite only; with DATABASE_URL the PostgreSQL server arbitrates access and several Vigie processes may share one database';
 
 // ── child processes ──────────────────────────────────────────────────────────────────────────────
 
-const children = new Set<ChildProcess>();
-const cleanups: Array<() => Promise<void> | void> = [];
-
-after(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all([...children].map((c) => exited(c)));
-  for (const fn of cleanups.reverse()) await fn();
-});
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
-function vigieEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('VIGIE_') || k.startsWith('NODE_TEST') || k === 'NODE_OPTIONS' || k === 'DATABASE_URL' || k === 'DATA_DIR' || k === 'AUDIT_KEY') continue;
-    env[k] = v;
-  }
-  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000', RATE_LIMIT_KEY_PER_MINUTE: '1000000', ...extra };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  output(): string;
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const deadline = Date.now() + 40_000;
-  while (!/Vigie is running at http:\/\/\S+/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`vigie serve exited (${child.exitCode ?? child.signalCode}) before listening:\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`vigie serve did not start within 40 s:\n${out}`);
-    }
-    await sleep(50);
-  }
-  const base = `http://127.0.0.1:${port}`;
-  const ready = await request('GET', `${base}/readyz`);
-  assert.equal(ready.status, 200, `readyz: ${ready.body}`);
-  return { child, base, output: () => out };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 20_000);
-  const { code, signal } = await exited(server.child);
-  clearTimeout(timer);
-  assert.equal(signal, null, `vigie serve was killed on stop:\n${server.output()}`);
-  assert.equal(code, 0, `vigie serve exit code on SIGTERM:\n${server.output()}`);
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function request(method: string, url: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent: false, timeout: 15_000, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+after(cleanUp);
 
 /** A pid that belonged to a process which has exited (and been reaped). */
 async function deadPid(): Promise<number> {
@@ -149,7 +32,7 @@ async function deadPid(): Promise<number> {
 /** A data dir started from the runner's migrated PGlite dump when there is one (saves initdb). */
 async function dataDirForTest(): Promise<string> {
   const dir = tempDir('vigie-lock-');
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dump = process.env.VIGIE_TEST_PGLITE_DUMP;
   if (dump) {
     const lite = await PGlite.create(path.join(dir, 'pg'), { loadDataDir: new Blob([fs.readFileSync(dump)]) });
@@ -188,7 +71,7 @@ test('a second vigie serve, migrate or audit verify on a DATA_DIR in use exits 2
   // The refused processes left the lock and the running server alone.
   assert.equal(lockOf(dir).pid, holder);
   assert.equal((await request('GET', `${server.base}/readyz`)).status, 200);
-  const res = await request('POST', `${server.base}/v1/public/services/default/notices`, notice());
+  const res = await request('POST', `${server.base}/v1/public/services/default/notices`, { body: notice() });
   assert.equal(res.status, 201, res.body);
 
   await stopServer(server);
@@ -231,19 +114,19 @@ test('a stale lock file (dead pid, or unreadable) is taken over, by the CLI and 
 test('with DATABASE_URL no DATA_DIR lock is taken: two servers share one PostgreSQL database', async (t) => {
   if (BACKEND === 'pglite') return t.skip('PostgreSQL back end only: DATABASE_URL mode');
   const tdb = await freshDatabase();
-  cleanups.push(async () => {
+  onCleanup(async () => {
     await tdb.database.close();
     await tdb.drop();
   });
   const dir = tempDir('vigie-lock-');
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const env = vigieEnv({ DATA_DIR: dir, DATABASE_URL: tdb.url ?? '' });
   // One first, so the two do not race to create the default service and audit key.
   const a = await startServer(env);
   const b = await startServer(env);
   assert.equal(fs.existsSync(path.join(dir, 'vigie.lock')), false, 'no lock file in DATABASE_URL mode');
-  const ra = await request('POST', `${a.base}/v1/public/services/default/notices`, notice());
-  const rb = await request('POST', `${b.base}/v1/public/services/default/notices`, notice());
+  const ra = await request('POST', `${a.base}/v1/public/services/default/notices`, { body: notice() });
+  const rb = await request('POST', `${b.base}/v1/public/services/default/notices`, { body: notice() });
   assert.equal(ra.status, 201, ra.body);
   assert.equal(rb.status, 201, rb.body);
   await Promise.all([stopServer(a), stopServer(b)]);

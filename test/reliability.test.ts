@@ -8,20 +8,16 @@
  * killed run included.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { BACKEND, freshDatabase, notice, tempDir, type TestDatabase } from './helpers.ts';
+import { cleanUp, exited, onCleanup, request, runCli, sleep, startServer, stopServer, vigieEnv } from './process.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'vigie.js');
 const CONCURRENCY = 16;
 /** The burst lasts at least BURST_MS and until MIN_ACKED notices were acknowledged (a loaded machine is slower), at most MAX_BURST_MS. */
 const BURST_MS = 2000;
@@ -29,136 +25,7 @@ const MIN_ACKED = 50;
 const MAX_BURST_MS = 20_000;
 const INTAKE = '/v1/public/services/default/notices';
 
-// ── child processes ──────────────────────────────────────────────────────────────────────────────
-
-const children = new Set<ChildProcess>();
-const cleanups: Array<() => Promise<void> | void> = [];
-
-after(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all([...children].map((c) => exited(c)));
-  for (const fn of cleanups.reverse()) await fn();
-});
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
-/** The environment of a Vigie child: only what we set, none of the test runner's variables. */
-function vigieEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('VIGIE_') || k.startsWith('NODE_TEST') || k === 'NODE_OPTIONS' || k === 'DATABASE_URL' || k === 'DATA_DIR' || k === 'AUDIT_KEY') continue;
-    env[k] = v;
-  }
-  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000', RATE_LIMIT_KEY_PER_MINUTE: '1000000', ...extra };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  output(): string;
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const deadline = Date.now() + 40_000;
-  while (!/Vigie is running at http:\/\/\S+/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`vigie serve exited (${child.exitCode ?? child.signalCode}) before listening:\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`vigie serve did not start within 40 s:\n${out}`);
-    }
-    await sleep(50);
-  }
-  const base = `http://127.0.0.1:${port}`;
-  const ready = await request('GET', `${base}/readyz`);
-  assert.equal(ready.status, 200, `readyz: ${ready.body}`);
-  return { child, base, output: () => out };
-}
-
-/** SIGTERM, then wait (bounded) for a clean exit. */
-async function stopServer(server: Server): Promise<void> {
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 20_000);
-  const { code, signal } = await exited(server.child);
-  clearTimeout(timer);
-  assert.equal(signal, null, `vigie serve was killed on stop:\n${server.output()}`);
-  assert.equal(code, 0, `vigie serve exit code on SIGTERM:\n${server.output()}`);
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-// ── HTTP ─────────────────────────────────────────────────────────────────────────────────────────
-
-interface Response {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function request(method: string, url: string, opts: { body?: unknown; headers?: Record<string, string>; agent?: http.Agent } = {}): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const req = http.request(
-      url,
-      {
-        method,
-        agent: opts.agent ?? false,
-        timeout: 15_000,
-        headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...(opts.headers ?? {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-        res.on('aborted', () => reject(new Error('response aborted')));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+after(cleanUp);
 
 /** Runs `fn` over `items` with at most `n` at a time. */
 async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -237,13 +104,13 @@ test(`acknowledged notices survive SIGKILL mid-burst and the audit log verifies 
     mark = now;
   };
   const dataDir = tempDir('vigie-reliability-');
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  onCleanup(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   let tdb: TestDatabase | undefined;
   let dbEnv: Record<string, string> = { DATA_DIR: dataDir };
   if (BACKEND === 'postgres') {
     tdb = await freshDatabase();
     const drop = tdb;
-    cleanups.push(async () => {
+    onCleanup(async () => {
       await drop.database.close();
       await drop.drop();
     });
@@ -265,7 +132,7 @@ test(`acknowledged notices survive SIGKILL mid-burst and the audit log verifies 
   const unexpected: string[] = []; // anything else is a failure
   let killed = false;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  cleanups.push(() => agent.destroy());
+  onCleanup(() => agent.destroy());
 
   const loop = async () => {
     while (!killed) {

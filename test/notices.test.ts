@@ -55,7 +55,7 @@ describe('notice intake', () => {
     const err = (res.json() as { error: { code: string; fields: Array<{ path: string; reason: string }> } }).error;
     assert.equal(err.code, 'VALIDATION_FAILED');
     const paths = err.fields.map((f) => f.path).sort();
-    for (const p of ['body.category', 'body.locations.0.url', 'body.locations.1', 'body.explanation', 'body.language', 'body.good_faith', 'body.colour']) {
+    for (const p of ['body.category', 'body.locations.0.url', 'body.locations.1', 'body.explanation', 'body.language', 'body.good_faith', 'body.colour', 'body.notifier']) {
       assert.ok(paths.includes(p), `missing ${p} in ${paths.join(', ')}`);
     }
     for (const f of err.fields) assert.ok(f.reason.length > 0);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cursorParam, limitParam } from '../http/pagination.ts';
-import { ANONYMOUS_ALLOWED, CATEGORIES, KEYWORDS, keywordAllowed } from '../taxonomy/categories.ts';
+import { ANONYMOUS_ALLOWED, CATEGORIES, CATEGORY_KEYWORDS, KEYWORDS, keywordAllowed } from '../taxonomy/categories.ts';
 import { LANGUAGES, isCountryCode } from '../taxonomy/languages.ts';
 
 const httpUrl = z
@@ -44,21 +44,28 @@ export const NoticeBody = z
     notifier_type: z.enum(['individual', 'organisation']).default('individual'),
     good_faith: z.literal(true, { message: 'the notifier must confirm the notice is accurate and complete, in good faith' }),
   })
-  .superRefine((n, ctx) => {
-    if (n.subcategory && !keywordAllowed(n.category, n.subcategory)) {
-      ctx.addIssue({ code: 'custom', path: ['subcategory'], message: `not a sub-category of ${n.category}` });
-    }
-    if (n.subcategory_other && n.subcategory !== 'KEYWORD_OTHER') {
-      ctx.addIssue({ code: 'custom', path: ['subcategory_other'], message: 'only with subcategory KEYWORD_OTHER' });
-    }
-    if (!n.notifier && !(n.subcategory && ANONYMOUS_ALLOWED.includes(n.subcategory))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['notifier'],
-        message: 'name and email are required, except for child sexual abuse material (DSA Art. 16(2)(c))',
-      });
-    }
-  });
+  .superRefine(
+    (n, ctx) => {
+      // Runs even when other fields are invalid (see `when`), so every problem is reported at once:
+      // only trust fields whose own shape is right.
+      const category = typeof n.category === 'string' && n.category in CATEGORY_KEYWORDS ? n.category : undefined;
+      const sub = typeof n.subcategory === 'string' ? n.subcategory : undefined;
+      if (category && sub && (KEYWORDS as readonly string[]).includes(sub) && !keywordAllowed(category, sub)) {
+        ctx.addIssue({ code: 'custom', path: ['subcategory'], message: `not a sub-category of ${category}` });
+      }
+      if (n.subcategory_other !== undefined && sub !== 'KEYWORD_OTHER') {
+        ctx.addIssue({ code: 'custom', path: ['subcategory_other'], message: 'only with subcategory KEYWORD_OTHER' });
+      }
+      if (n.notifier === undefined && !(sub && ANONYMOUS_ALLOWED.includes(sub))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notifier'],
+          message: 'name and email are required, except for child sexual abuse material (DSA Art. 16(2)(c))',
+        });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+  );
 export type NoticeInput = z.output<typeof NoticeBody>;
 export type NoticeInputType = NoticeInput;
 

@@ -175,6 +175,9 @@ create unique index cases_open_content_key on cases (service_id, content_key) wh
 -- "Claim next" and queue listings walk this index in priority order, per queue.
 create index cases_queue_priority_idx on cases (queue_id, tier, trust_rank, deadline_at, id) where status = 'open';
 create index cases_claimed_by_idx on cases (claimed_by) where claimed_by is not null;
+-- Claims and releases update rows at the head of the priority index; with the default scale factor
+-- (20% of a million-row table) dead versions would pile up there between vacuums.
+alter table cases set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000);
 
 create table notice_locations (
   notice_id uuid not null references notices(id) deferrable initially deferred,

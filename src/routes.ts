@@ -1,6 +1,7 @@
 import { accountRoutes } from './accounts/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { caseRoutes } from './cases/index.ts';
+import { decisionRoutes } from './decisions/index.ts';
 import type { AnyRoute } from './http/route.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { noticeRoutes } from './notices/index.ts';
@@ -12,6 +13,7 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...serviceRoutes,
   ...noticeRoutes,
   ...caseRoutes,
+  ...decisionRoutes,
   ...auditRoutes,
   ...jobRoutes,
 ];

@@ -29,21 +29,24 @@ export const PERMISSIONS = [
   'cases:assign',
   'cases:escalate',
   'cases:note',
+  'decisions:create',
+  'decisions:correct',
+  'decisions:read',
   'audit:read',
   'jobs:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const MODERATION: Permission[] = ['cases:read', 'cases:claim', 'cases:escalate', 'cases:note', 'notices:read'];
+const MODERATION: Permission[] = ['cases:read', 'cases:claim', 'cases:escalate', 'cases:note', 'notices:read', 'decisions:create', 'decisions:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
-  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign'],
+  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign', 'decisions:correct'],
   moderator: ['service:read', 'notices:create', ...MODERATION],
   // Authority liaison: handles orders and referrals, so may see who notified.
-  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'audit:read'],
-  analyst: ['service:read', 'notices:read', 'cases:read'],
-  auditor: ['service:read', 'notices:read', 'cases:read', 'audit:read', 'jobs:read'],
+  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'decisions:read', 'audit:read'],
+  analyst: ['service:read', 'notices:read', 'cases:read', 'decisions:read'],
+  auditor: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'audit:read', 'jobs:read'],
   // Integration keys of the online service itself, and trusted flaggers (DSA Art. 22).
   platform: ['service:read', 'notices:create'],
   trusted_flagger: ['service:read', 'notices:create'],
@@ -51,8 +54,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   admin: 'Manages the service: members, API keys, teams, queues and triage policy; sees everything.',
-  senior_moderator: 'Moderates, claims escalated cases, reassigns cases.',
-  moderator: 'Claims and works cases in the queues of their teams.',
+  senior_moderator: 'Moderates, claims escalated cases, reassigns cases, corrects decisions.',
+  moderator: 'Claims and works cases in the queues of their teams, and decides them.',
   legal: 'Authority liaison: reads cases and notifier identities, adds notes, reads the audit log.',
   analyst: 'Reads notices and cases for analysis; no notifier identities.',
   auditor: 'Read-only: cases, notices and the audit log.',

@@ -2,7 +2,7 @@
  * DSA Transparency Database categories (`category`) and their sub-category keywords
  * (`category_specification`), grouped as in the harmonised transparency templates of
  * Implementing Regulation (EU) 2024/2835 (Annex I). Source: the TDB code (Statement.php) and the
- * template's category sheet (which files the TDB's KEYWORD_STALKING under cyber violence); see docs/reference.md. `KEYWORD_OTHER` is allowed under every parent.
+ * template's category sheet (which files the TDB's KEYWORD_STALKING under cyber violence); see docs/reference/dsa-tdb.md. `KEYWORD_OTHER` is allowed under every parent.
  */
 export const CATEGORY_KEYWORDS = {
   STATEMENT_CATEGORY_ANIMAL_WELFARE: ['KEYWORD_ANIMAL_HARM', 'KEYWORD_UNLAWFUL_SALE_ANIMALS', 'KEYWORD_OTHER'],

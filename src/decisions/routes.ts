@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import { actorOf } from '../audit/index.ts';
+import { notFound } from '../http/errors.ts';
+import { can, defineRoute, type AnyRoute } from '../http/route.ts';
+import * as s from './schemas.ts';
+import { decide, exportStatements, getDecision } from './service.ts';
+import { caseDecisions, findStatementByPuid } from './sql.ts';
+import { presentDecision } from './service.ts';
+
+const tags = ['decisions'];
+
+export const decisionRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    url: '/v1/services/:service/cases/:id/decisions',
+    operationId: 'decideCase',
+    summary: 'Decide a case you hold: a restriction with its statement of reasons, or no action',
+    description:
+      'Restrictions use the DSA Transparency Database scales; the statement of reasons is validated against the TDB rules ' +
+      'before anything is stored. Closes the case and queues the outcome to notifiers and the statement to the affected user.',
+    tags,
+    access: can('decisions:create'),
+    params: s.CaseParams,
+    body: s.DecisionBody,
+    bodyExample: s.DECISION_EXAMPLE,
+    responses: { 201: { description: 'The decision and its statement of reasons' } },
+    handler: async (ctx) => ({
+      status: 201,
+      body: await decide(ctx.app.db, ctx.access, actorOf(ctx.principal), ctx.requestId, { caseId: ctx.params.id }, ctx.body),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/v1/services/:service/decisions/:id/corrections',
+    operationId: 'correctDecision',
+    summary: 'Correct a decision: a new decision that supersedes it (both stay in the history)',
+    tags,
+    access: can('decisions:correct'),
+    params: s.DecisionParams,
+    body: s.DecisionBody,
+    bodyExample: s.DECISION_EXAMPLE,
+    responses: { 201: { description: 'The new decision' } },
+    handler: async (ctx) => ({
+      status: 201,
+      body: await decide(ctx.app.db, ctx.access, actorOf(ctx.principal), ctx.requestId, { supersedes: ctx.params.id }, ctx.body),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/services/:service/decisions/:id',
+    operationId: 'getDecision',
+    summary: 'A decision, with its statement of reasons (TDB JSON and text in the requested language)',
+    tags,
+    access: can('decisions:read'),
+    params: s.DecisionParams,
+    query: s.StatementQuery,
+    responses: { 200: { description: 'The decision' } },
+    handler: async ({ app, access, params, query }) => ({ body: await getDecision(app.db, access.serviceId, params.id, query.locale) }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/services/:service/cases/:id/decisions',
+    operationId: 'listCaseDecisions',
+    summary: 'The decisions on a case, oldest first (corrections included)',
+    tags,
+    access: can('decisions:read'),
+    params: s.CaseParams,
+    query: s.StatementQuery,
+    responses: { 200: { description: 'Decisions' } },
+    handler: async ({ app, access, params, query }) => ({
+      body: { items: (await caseDecisions(app.db, access.serviceId, params.id)).map((d) => presentDecision(d, query.locale)) },
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/services/:service/statements/:puid',
+    operationId: 'getStatementTdb',
+    summary: 'One statement of reasons in the DSA Transparency Database API format',
+    tags,
+    access: can('decisions:read'),
+    params: s.PuidParams,
+    responses: { 200: { description: 'The TDB statement' } },
+    async handler({ app, access, params }) {
+      const tdb = await findStatementByPuid(app.db, access.serviceId, params.puid);
+      if (!tdb) throw notFound('Statement of reasons');
+      return { body: tdb };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/services/:service/statements',
+    operationId: 'exportStatements',
+    summary: 'Every statement of reasons created in [from, to), as NDJSON in the TDB format (streamed)',
+    tags,
+    access: can('decisions:read'),
+    params: s.ServiceParams,
+    query: s.ExportQuery,
+    responses: { 200: { description: 'application/x-ndjson, one TDB statement per line' } },
+    async handler({ app, access, query, reply }) {
+      void reply.type('application/x-ndjson; charset=utf-8');
+      return { body: Readable.from(exportStatements(app.db, access.serviceId, query.from, query.to)) };
+    },
+  }),
+];

@@ -1,0 +1,84 @@
+import { sql, type Db } from '../db/index.ts';
+
+export interface DecisionRow {
+  id: string;
+  case_id: string;
+  supersedes_id: string | null;
+  superseded_by: string | null;
+  decided_by: string;
+  outcome: string;
+  details: Record<string, unknown>;
+  created_at: Date;
+  puid: string | null;
+  tdb: Record<string, unknown> | null;
+}
+
+export async function insertDecision(
+  tx: Db,
+  d: { id: string; serviceId: string; caseId: string; supersedesId: string | null; decidedBy: string; outcome: string; details: unknown },
+): Promise<Date> {
+  const r = await sql<{ created_at: Date }>`
+    insert into decisions (id, service_id, case_id, supersedes_id, decided_by, outcome, details)
+    values (${d.id}, ${d.serviceId}, ${d.caseId}, ${d.supersedesId}, ${d.decidedBy}, ${d.outcome}, ${JSON.stringify(d.details)}::jsonb)
+    returning created_at`.execute(tx);
+  return (r.rows[0] as { created_at: Date }).created_at;
+}
+
+export async function insertStatement(tx: Db, s: { serviceId: string; decisionId: string; puid: string; tdb: unknown }): Promise<void> {
+  await sql`insert into statements_of_reasons (service_id, decision_id, puid, tdb)
+            values (${s.serviceId}, ${s.decisionId}, ${s.puid}, ${JSON.stringify(s.tdb)}::jsonb)`.execute(tx);
+}
+
+/** Records the affected user's contact and queues their statement of reasons. */
+export async function insertRecipient(
+  tx: Db,
+  serviceId: string,
+  decisionId: string,
+  r: { email?: string | undefined; locale: string; platform_user_ref?: string | undefined },
+): Promise<void> {
+  await sql`insert into decision_recipients (decision_id, email, locale, platform_user_ref)
+            values (${decisionId}, ${r.email ?? null}, ${r.locale}, ${r.platform_user_ref ?? null})`.execute(tx);
+  if (r.email) {
+    await sql`insert into outbox (service_id, kind, decision_id, template, locale)
+              values (${serviceId}, 'email', ${decisionId}, 'statement_of_reasons', ${r.locale})`.execute(tx);
+  }
+}
+
+const DECISION_COLUMNS = sql`d.id, d.case_id, d.supersedes_id, (select n.id from decisions n where n.supersedes_id = d.id) as superseded_by,
+  d.decided_by, d.outcome, d.details, d.created_at, s.puid, s.tdb`;
+
+export async function findDecision(db: Db, serviceId: string, id: string): Promise<DecisionRow | undefined> {
+  const r = await sql<DecisionRow>`
+    select ${DECISION_COLUMNS} from decisions d left join statements_of_reasons s on s.decision_id = d.id
+    where d.id = ${id} and d.service_id = ${serviceId}`.execute(db);
+  return r.rows[0];
+}
+
+export async function caseDecisions(db: Db, serviceId: string, caseId: string): Promise<DecisionRow[]> {
+  const r = await sql<DecisionRow>`
+    select ${DECISION_COLUMNS} from decisions d left join statements_of_reasons s on s.decision_id = d.id
+    where d.case_id = ${caseId} and d.service_id = ${serviceId} order by d.created_at, d.id`.execute(db);
+  return r.rows;
+}
+
+export async function findStatementByPuid(db: Db, serviceId: string, puid: string): Promise<Record<string, unknown> | undefined> {
+  const r = await sql<{ tdb: Record<string, unknown> }>`select tdb from statements_of_reasons where service_id = ${serviceId} and puid = ${puid}`.execute(db);
+  return r.rows[0]?.tdb;
+}
+
+/** One page of statements in [from, to), after the keyset (created_at text, id). */
+export async function statementPage(
+  db: Db,
+  serviceId: string,
+  from: string,
+  to: string,
+  after: readonly [string, string] | null,
+  limit: number,
+): Promise<Array<{ id: string; created_key: string; tdb: Record<string, unknown> }>> {
+  const r = await sql<{ id: string; created_key: string; tdb: Record<string, unknown> }>`
+    select id, created_at::text as created_key, tdb from statements_of_reasons
+    where service_id = ${serviceId} and created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz
+      ${after ? sql`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
+    order by created_at, id limit ${limit}`.execute(db);
+  return r.rows;
+}

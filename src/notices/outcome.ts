@@ -1,0 +1,21 @@
+import { sql, type Db } from '../db/index.ts';
+
+/**
+ * After a decision on a case: marks the notices whose cases are all closed as decided, and queues the
+ * outcome message to each notifier who left an email (one per notice and decision).
+ */
+export async function noticesDecided(tx: Db, caseId: string, decisionId: string): Promise<number> {
+  await sql`
+    update notices n set status = 'decided'
+    where n.id in (select notice_id from notice_locations where case_id = ${caseId})
+      and not exists (
+        select 1 from notice_locations l join cases c on c.id = l.case_id
+        where l.notice_id = n.id and c.status = 'open')`.execute(tx);
+  const r = await sql`
+    insert into outbox (service_id, kind, notice_id, decision_id, template, locale)
+    select n.service_id, 'email', n.id, ${decisionId}, 'notice_outcome', case when n.language = 'fr' then 'fr' else 'en' end
+    from notices n join notice_notifiers w on w.notice_id = n.id and w.email is not null
+    where n.id in (select notice_id from notice_locations where case_id = ${caseId})
+    on conflict do nothing`.execute(tx);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -36,6 +36,20 @@ const ConfigSchema = z.object({
   WORKERS_IN_PROCESS: envBool.default(true),
   /** HMAC key for the audit chain (hex or base64, ≥ 32 bytes); default: DATA_DIR/audit.key, created on first start. */
   AUDIT_KEY: z.string().min(32).optional(),
+  /** DSA Transparency Database API base URL (e.g. https://transparency.dsa.ec.europa.eu); unset = submission off. */
+  TDB_API_URL: z.string().url().optional(),
+  /** Bearer token of the platform in the Transparency Database; unset = submission off. */
+  TDB_API_TOKEN: z.string().min(1).optional(),
+  /** Statements per batch call (the TDB takes 1 to 100). */
+  TDB_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  /** Failed attempts before a submission is dead (replayable by an admin). */
+  TDB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  TDB_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  TDB_SUBMIT_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** smtp://user:pass@host:587 (or smtps://…:465) for email delivery; unset = delivery off, messages stay pending. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** Sender of notification emails. */
+  MAIL_FROM: z.string().min(3).default('Vigie <no-reply@localhost>'),
 });
 
 export interface Config {
@@ -61,6 +75,14 @@ export interface Config {
   jobsPollIntervalMs: number;
   workersInProcess: boolean;
   auditKey: string | undefined;
+  tdbApiUrl: string | undefined;
+  tdbApiToken: string | undefined;
+  tdbBatchSize: number;
+  tdbMaxAttempts: number;
+  tdbTimeoutMs: number;
+  tdbSubmitIntervalMs: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +124,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobsPollIntervalMs: c.JOBS_POLL_INTERVAL_MS,
     workersInProcess: c.WORKERS_IN_PROCESS,
     auditKey: c.AUDIT_KEY,
+    tdbApiUrl: c.TDB_API_URL,
+    tdbApiToken: c.TDB_API_TOKEN,
+    tdbBatchSize: c.TDB_BATCH_SIZE,
+    tdbMaxAttempts: c.TDB_MAX_ATTEMPTS,
+    tdbTimeoutMs: c.TDB_TIMEOUT_MS,
+    tdbSubmitIntervalMs: c.TDB_SUBMIT_INTERVAL_MS,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
     ...overrides,
   };
 }

@@ -1,11 +1,13 @@
 import { accountRoutes } from './accounts/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { caseRoutes } from './cases/index.ts';
-import { decisionRoutes } from './decisions/index.ts';
+import { decisionRoutes, tdbRoutes } from './decisions/index.ts';
 import type { AnyRoute } from './http/route.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { noticeRoutes } from './notices/index.ts';
+import { notificationRoutes } from './notifications/index.ts';
 import { serviceRoutes } from './services/index.ts';
+import { webhookRoutes } from './webhooks/index.ts';
 
 /** Every HTTP route of the API, by domain. The OpenAPI document and the route × role test read this list. */
 export const ALL_ROUTES: readonly AnyRoute[] = [
@@ -14,6 +16,9 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...noticeRoutes,
   ...caseRoutes,
   ...decisionRoutes,
+  ...tdbRoutes,
   ...auditRoutes,
   ...jobRoutes,
+  ...webhookRoutes,
+  ...notificationRoutes,
 ];

@@ -2,14 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { DbAuthenticator, issueSetupTokenIfNoUsers } from './accounts/index.ts';
 import { loadAuditKey, sealPending } from './audit/index.ts';
 import type { Config } from './config.ts';
+import { tdbPeriodicTasks } from './decisions/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
 import { startWorker, type AnyJobType, type Worker } from './jobs/index.ts';
+import { emailDeliveryTask } from './notifications/index.ts';
 import { ALL_ROUTES } from './routes.ts';
 import { countServices, createService } from './services/index.ts';
+import { deliverDue } from './webhooks/index.ts';
 
-/** Job types the workers run (notifications, TDB submission… arrive with later issues). */
+/** Job types the workers run (background work that fits a job row; delivery loops are periodic tasks below). */
 export const JOB_TYPES: AnyJobType[] = [];
 
 export interface Vigie {
@@ -66,7 +69,15 @@ export async function createVigie(
     worker = startWorker({
       db: database.db,
       jobs: JOB_TYPES,
-      periodic: [{ name: 'audit-seal', intervalMs: config.auditSealIntervalMs, run: () => sealPending(database.db, auditKey) }],
+      periodic: [
+        { name: 'audit-seal', intervalMs: config.auditSealIntervalMs, run: () => sealPending(database.db, auditKey) },
+        // Submission of statements of reasons to the DSA Transparency Database (off without TDB_API_URL/TOKEN).
+        ...tdbPeriodicTasks(database.db, config),
+        // Email delivery of the outbox (off without SMTP_URL: messages stay pending).
+        ...[emailDeliveryTask(database.db, config, context.log)].filter((t) => t !== null),
+        // Enforcement webhooks to the platform: signed POSTs after commit, retried with backoff (docs/webhooks.md).
+        { name: 'webhook-deliver', intervalMs: config.jobsPollIntervalMs, run: () => deliverDue(database.db) },
+      ],
       pollMs: config.jobsPollIntervalMs,
       log: context.log,
     });

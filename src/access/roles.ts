@@ -34,6 +34,10 @@ export const PERMISSIONS = [
   'decisions:read',
   'audit:read',
   'jobs:read',
+  'outbox:manage',
+  'tdb:manage',
+  'webhooks:manage',
+  'actions:pull',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,11 +48,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign', 'decisions:correct'],
   moderator: ['service:read', 'notices:create', ...MODERATION],
   // Authority liaison: handles orders and referrals, so may see who notified.
-  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'decisions:read', 'audit:read'],
+  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'decisions:read', 'audit:read', 'tdb:manage'],
   analyst: ['service:read', 'notices:read', 'cases:read', 'decisions:read'],
   auditor: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'audit:read', 'jobs:read'],
   // Integration keys of the online service itself, and trusted flaggers (DSA Art. 22).
-  platform: ['service:read', 'notices:create'],
+  platform: ['service:read', 'notices:create', 'actions:pull'],
   trusted_flagger: ['service:read', 'notices:create'],
 };
 
@@ -59,7 +63,7 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   legal: 'Authority liaison: reads cases and notifier identities, adds notes, reads the audit log.',
   analyst: 'Reads notices and cases for analysis; no notifier identities.',
   auditor: 'Read-only: cases, notices and the audit log.',
-  platform: 'Integration of the online service: submits notices through the API.',
+  platform: 'Integration of the online service: submits notices through the API, pulls and confirms enforcement actions.',
   trusted_flagger: 'A trusted flagger (DSA Art. 22): notices are prioritised within their tier.',
 };
 

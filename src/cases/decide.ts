@@ -13,6 +13,8 @@ export interface CaseForDecision {
   noticeCount: number;
   status: string;
   claimedBy: string | null;
+  /** Where the content is, for the platform that enforces the decision. */
+  content: { url: string | null; id: string | null };
 }
 
 function present(c: CaseRow): CaseForDecision {
@@ -24,6 +26,7 @@ function present(c: CaseRow): CaseForDecision {
     noticeCount: c.notice_count,
     status: c.status,
     claimedBy: c.claim_expires_at && c.claim_expires_at.getTime() > Date.now() ? c.claimed_by : null,
+    content: { url: c.content_url, id: c.content_id },
   };
 }
 

@@ -1,1 +1,4 @@
 export { decisionRoutes } from './routes.ts';
+export { decisionForMessage, type DecisionMessageData } from './messages.ts';
+export { tdbRoutes } from './tdb-routes.ts';
+export { tdbPeriodicTasks, submitDueStatements } from './tdb-submit.ts';

@@ -5,11 +5,13 @@ import { inTransaction, type Db } from '../db/index.ts';
 import type { ServiceAccess } from '../http/context.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { noticesDecided } from '../notices/index.ts';
+import { queueDecisionEvent } from '../webhooks/index.ts';
 import { renderStatement } from './render.ts';
 import type { DecisionInput } from './schemas.ts';
 import { buildTdbStatement, puidFor } from './statement.ts';
 import * as q from './sql.ts';
 import { validateTdbStatement } from './tdb.ts';
+import { queueSubmission } from './tdb-submit.ts';
 
 /** Appeals are open for six months after the decision (DSA Art. 20(1)). */
 export function appealDeadline(decidedAt: Date): string {
@@ -76,10 +78,13 @@ export async function decide(
       }
       puid = puidFor(id);
       await q.insertStatement(tx, { serviceId: access.serviceId, decisionId: id, puid, tdb: checked.value });
+      await queueSubmission(tx, { serviceId: access.serviceId, puid }, actor, requestId);
     }
     if (input.affected_user) await q.insertRecipient(tx, access.serviceId, id, input.affected_user);
     await closeCase(tx, access.serviceId, caseId, actor, requestId, id);
     await noticesDecided(tx, caseId, id);
+    // Enforcement on the platform: the event and its webhook deliveries commit with the decision; sent after commit.
+    await queueDecisionEvent(tx, { serviceId: access.serviceId, decisionId: id, caseId, supersedes: supersedesId, decidedAt, puid, content: c.content, decision: input });
     await recordAudit(tx, {
       serviceId: access.serviceId,
       actor,

@@ -1,0 +1,159 @@
+/**
+ * Email delivery of the outbox: a periodic task takes due pending messages one at a time under a lease
+ * (SKIP LOCKED; no transaction is held while SMTP answers), composes each from the owning domains' data,
+ * sends it and marks it sent once the SMTP server accepted it.
+ *
+ * At-least-once: if the process dies after the server accepted a message and before it was marked sent,
+ * the lease runs out and the message is sent again (the window is one SMTP answer + one UPDATE). A message
+ * is never marked sent without having been accepted.
+ * Each message carries its outbox id in `X-Vigie-Message` so a duplicate can be recognised.
+ *
+ * Logs carry outbox ids, templates and error codes only — never addresses, names or bodies.
+ */
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { decisionForMessage } from '../decisions/index.ts';
+import type { PeriodicTask } from '../jobs/index.ts';
+import { noticeForMessage } from '../notices/index.ts';
+import { createMailer, type Mailer } from './mailer.ts';
+import { claimDueEmail, markFailed, markSent, markSkipped, type ClaimedMessage } from './sql.ts';
+import { acknowledgement, localeOf, outcome, statementOfReasons, type EmailContent } from './templates.ts';
+
+/** ~68 minutes of retries in total (2 + 4 + … + 2048 s) before a message is dead. */
+export const DEFAULT_MAX_ATTEMPTS = 12;
+
+/** How long a message being sent is reserved: longer than the mailer's connection + socket timeouts. */
+const LEASE_SECONDS = 120;
+
+export interface DeliveryLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface DeliveryOptions {
+  /** A ready mailer (default: one from config.smtpUrl, closed at the end of the run). */
+  mailer?: Mailer;
+  log?: DeliveryLog;
+  /** Messages per run at most. */
+  batch?: number;
+  maxAttempts?: number;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retry: number;
+  dead: number;
+  skipped: number;
+}
+
+type DeliveryConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl'>;
+
+type Composed = { to: string; content: EmailContent } | { skip: string };
+
+/** Recipient and text of one message, read through the notices and decisions domains. */
+async function compose(db: Db, m: ClaimedMessage, publicUrl: string | undefined): Promise<Composed> {
+  const locale = localeOf(m.locale);
+  switch (m.template) {
+    case 'notice_acknowledgement': {
+      const notice = m.notice_id ? await noticeForMessage(db, m.notice_id) : undefined;
+      if (!notice) return { skip: 'notice not found' };
+      if (!notice.notifier?.email) return { skip: 'no recipient email' };
+      return { to: notice.notifier.email, content: acknowledgement(locale, notice, publicUrl) };
+    }
+    case 'notice_outcome': {
+      const notice = m.notice_id ? await noticeForMessage(db, m.notice_id) : undefined;
+      const decision = m.decision_id ? await decisionForMessage(db, m.decision_id) : undefined;
+      if (!notice || !decision) return { skip: 'notice or decision not found' };
+      if (!notice.notifier?.email) return { skip: 'no recipient email' };
+      return { to: notice.notifier.email, content: outcome(locale, notice, decision) };
+    }
+    case 'statement_of_reasons': {
+      const decision = m.decision_id ? await decisionForMessage(db, m.decision_id) : undefined;
+      if (!decision) return { skip: 'decision not found' };
+      if (!decision.recipient?.email) return { skip: 'no recipient email' };
+      const content = statementOfReasons(locale, decision);
+      if (!content) return { skip: 'decision has no statement of reasons' };
+      return { to: decision.recipient.email, content };
+    }
+    default:
+      return { skip: `unknown template ${m.template}` };
+  }
+}
+
+const EMAIL = /[^\s<>@"',;:()[\]]+@[^\s<>@"',;:()[\]]+/g;
+
+interface SmtpError {
+  code?: unknown;
+  responseCode?: unknown;
+  message?: unknown;
+}
+
+/** The error as stored (addresses scrubbed: SMTP servers quote them in rejections) and whether the server was reached. */
+function describe(err: unknown): { text: string; code: string | undefined; responseCode: number | undefined } {
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SmtpError;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const text = [code, responseCode, message.replace(EMAIL, '<address>')].filter((x) => x !== undefined).join(' ');
+  return { text, code, responseCode };
+}
+
+/**
+ * Sends due pending emails (claim under a lease → send → mark, per message). Returns null when email
+ * delivery is off (no SMTP_URL): messages stay pending. Stops the run early when the SMTP server cannot
+ * be reached (the failed message backs off; the others stay due for the next run).
+ */
+export async function deliverPendingEmails(db: Db, config: DeliveryConfig, opts: DeliveryOptions = {}): Promise<DeliveryReport | null> {
+  const ownMailer = opts.mailer ? undefined : config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const mailer = opts.mailer ?? ownMailer;
+  if (!mailer) return null;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const report: DeliveryReport = { sent: 0, retry: 0, dead: 0, skipped: 0 };
+  try {
+    for (let i = 0; i < (opts.batch ?? 50); i++) {
+      const m = await claimDueEmail(db, LEASE_SECONDS);
+      if (!m) break;
+      try {
+        const composed = await compose(db, m, config.publicUrl);
+        if ('skip' in composed) {
+          await markSkipped(db, m.id, composed.skip);
+          report.skipped++;
+          opts.log?.info({ outboxId: m.id, template: m.template, reason: composed.skip }, 'email skipped');
+          continue;
+        }
+        let messageId: string;
+        try {
+          ({ messageId } = await mailer.send({ to: composed.to, subject: composed.content.subject, text: composed.content.text, outboxId: m.id }));
+        } catch (err) {
+          const d = describe(err);
+          const result = await markFailed(db, m.id, m.attempts, maxAttempts, d.text);
+          report[result]++;
+          opts.log?.warn({ outboxId: m.id, template: m.template, attempts: m.attempts + 1, outcome: result, code: d.code, responseCode: d.responseCode }, 'email delivery failed');
+          // The server could not be reached: stop this run; the other messages stay due.
+          if (d.responseCode === undefined || d.code === 'EAUTH') break;
+          continue;
+        }
+        // Accepted by the SMTP server: now marked sent (at-least-once, see above).
+        await markSent(db, m.id, messageId);
+        report.sent++;
+        opts.log?.info({ outboxId: m.id, template: m.template }, 'email sent');
+      } catch (err) {
+        // Composing or recording failed: back off this message and go on.
+        const d = describe(err);
+        const result = await markFailed(db, m.id, m.attempts, maxAttempts, d.text);
+        report[result]++;
+        opts.log?.warn({ outboxId: m.id, template: m.template, outcome: result, code: d.code }, 'email delivery failed');
+      }
+    }
+  } finally {
+    ownMailer?.close();
+  }
+  return report;
+}
+
+/** The worker's periodic task, or null when SMTP_URL is unset (delivery off). */
+export function emailDeliveryTask(db: Db, config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'jobsPollIntervalMs'>, log: DeliveryLog): PeriodicTask | null {
+  if (!config.smtpUrl) return null;
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
+  return { name: 'outbox-email', intervalMs: config.jobsPollIntervalMs, run: () => deliverPendingEmails(db, config, { mailer, log }) };
+}

@@ -1,0 +1,171 @@
+/**
+ * The emails Vigie sends, in French or English, as plain text (never HTML built from user input).
+ * Each template receives only what it needs: the notifier's own notice reference, the decision's facts —
+ * never the content of other notices nor who else reported.
+ */
+import type { DecisionMessageData } from '../decisions/index.ts';
+import type { NoticeMessageData } from '../notices/index.ts';
+
+export type Locale = 'en' | 'fr';
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+}
+
+export function localeOf(value: string | null | undefined): Locale {
+  return value === 'fr' ? 'fr' : 'en';
+}
+
+function greeting(locale: Locale, name: string | null | undefined): string {
+  const n = name?.trim();
+  if (locale === 'fr') return n ? `Bonjour ${n},` : 'Bonjour,';
+  return n ? `Hello ${n},` : 'Hello,';
+}
+
+const SIGNATURE: Record<Locale, string> = {
+  fr: "—\nCe message a été envoyé automatiquement ; merci de ne pas y répondre.",
+  en: '—\nThis message was sent automatically; please do not reply.',
+};
+
+function trackingUrl(publicUrl: string | undefined, notice: NoticeMessageData): string | null {
+  if (!publicUrl) return null;
+  return `${publicUrl.replace(/\/+$/, '')}/v1/public/services/${encodeURIComponent(notice.serviceSlug)}/notices/${encodeURIComponent(notice.reference)}`;
+}
+
+/** Acknowledgement of receipt of a notice (DSA Art. 16(4)). */
+export function acknowledgement(locale: Locale, notice: NoticeMessageData, publicUrl: string | undefined): EmailContent {
+  const url = trackingUrl(publicUrl, notice);
+  if (locale === 'fr') {
+    return {
+      subject: `Signalement ${notice.reference} reçu`,
+      text: [
+        greeting(locale, notice.notifier?.name),
+        '',
+        `Nous avons bien reçu votre signalement. Sa référence est ${notice.reference}.`,
+        'Nous allons l’examiner et vous informerons de notre décision.',
+        '',
+        'Pour suivre son avancement, utilisez cette référence avec le jeton de suivi qui vous a été remis lors du dépôt ' +
+          '(il figure sur votre accusé de dépôt ; nous ne le conservons pas et ne pouvons pas vous le renvoyer).',
+        ...(url ? [`Suivi : ${url}`] : []),
+        '',
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: `Notice ${notice.reference} received`,
+    text: [
+      greeting(locale, notice.notifier?.name),
+      '',
+      `We have received your notice. Its reference is ${notice.reference}.`,
+      'We will review it and let you know what we decide.',
+      '',
+      'To follow its progress, use this reference with the tracking token you were given when you submitted it ' +
+        '(it is in your submission receipt; we do not keep it and cannot send it again).',
+      ...(url ? [`Tracking: ${url}`] : []),
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}
+
+const MEASURES: Array<{ key: string; fr: string; en: string }> = [
+  { key: 'decision_visibility', fr: 'nous avons restreint la visibilité du contenu (retrait, blocage, déclassement ou étiquetage)', en: 'we restricted the visibility of the content (removal, disabling, demotion or labelling)' },
+  { key: 'decision_monetary', fr: 'nous avons restreint sa monétisation', en: 'we restricted its monetisation' },
+  { key: 'decision_provision', fr: 'nous avons suspendu ou résilié tout ou partie du service fourni à son auteur', en: 'we suspended or terminated all or part of the service provided to its author' },
+  { key: 'decision_account', fr: 'nous avons suspendu ou supprimé le compte de son auteur', en: "we suspended or terminated its author's account" },
+];
+
+function measuresOf(tdb: Record<string, unknown> | null, locale: Locale): string[] {
+  if (!tdb) return [];
+  return MEASURES.filter((m) => {
+    const v = tdb[m.key];
+    return Array.isArray(v) ? v.length > 0 : typeof v === 'string' && v !== '';
+  }).map((m) => m[locale]);
+}
+
+/** The outcome of a notice, to its notifier (DSA Art. 16(5)): what was decided, in plain words. */
+export function outcome(locale: Locale, notice: NoticeMessageData, decision: DecisionMessageData): EmailContent {
+  const restricted = decision.outcome === 'restriction';
+  const measures = measuresOf(decision.tdb, locale);
+  if (locale === 'fr') {
+    const what = restricted
+      ? `Nous avons décidé d'agir sur le contenu que vous avez signalé${measures.length > 0 ? ' : ' + measures.join(' ; ') : ''}.`
+      : "Après examen, nous n'avons pas pris de mesure : nous n'avons pas considéré le contenu signalé comme illicite ni contraire à nos conditions d'utilisation.";
+    return {
+      subject: `Décision sur votre signalement ${notice.reference}`,
+      text: [
+        greeting(locale, notice.notifier?.name),
+        '',
+        `Nous avons examiné votre signalement ${notice.reference}.`,
+        what,
+        '',
+        `Si vous n'êtes pas d'accord, vous pouvez contester cette décision gratuitement auprès de nous jusqu'au ${decision.appealUntil} ` +
+          "(réclamation interne, article 20 du règlement sur les services numériques), en indiquant la référence de votre signalement. " +
+          "Vous pouvez aussi saisir un organisme de règlement extrajudiciaire des litiges certifié (article 21) ou un tribunal.",
+        '',
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  const what = restricted
+    ? `We decided to act on the content you reported${measures.length > 0 ? ': ' + measures.join('; ') : ''}.`
+    : 'After review, we took no action: we did not find the reported content illegal or incompatible with our terms and conditions.';
+  return {
+    subject: `Decision on your notice ${notice.reference}`,
+    text: [
+      greeting(locale, notice.notifier?.name),
+      '',
+      `We have reviewed your notice ${notice.reference}.`,
+      what,
+      '',
+      `If you disagree, you can contest this decision free of charge with us until ${decision.appealUntil} ` +
+        '(internal complaint, Article 20 of the Digital Services Act), quoting your notice reference. ' +
+        'You can also refer it to a certified out-of-court dispute settlement body (Article 21) or to a court.',
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}
+
+/** The statement of reasons, to the affected user (DSA Art. 17): the full text and the appeal deadline. */
+export function statementOfReasons(locale: Locale, decision: DecisionMessageData): EmailContent | null {
+  const st = decision.statement(locale);
+  if (!st) return null;
+  const body = st.sections.flatMap((s) => [s.heading, s.text, '']);
+  if (locale === 'fr') {
+    return {
+      subject: `${st.title} : décision concernant votre contenu`,
+      text: [
+        'Bonjour,',
+        '',
+        "Nous avons pris une décision concernant un contenu ou un compte qui vous est associé. En voici l'exposé des motifs.",
+        '',
+        st.title,
+        '',
+        ...body,
+        `Date limite pour contester cette décision auprès de nous : ${decision.appealUntil}.`,
+        ...(decision.puid ? [`Référence de la décision : ${decision.puid}`] : []),
+        '',
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: `${st.title}: a decision about your content`,
+    text: [
+      'Hello,',
+      '',
+      'We have taken a decision about content or an account associated with you. Here is the statement of reasons.',
+      '',
+      st.title,
+      '',
+      ...body,
+      `Deadline to contest this decision with us: ${decision.appealUntil}.`,
+      ...(decision.puid ? [`Decision reference: ${decision.puid}`] : []),
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}

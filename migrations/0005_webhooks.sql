@@ -5,20 +5,34 @@
 create table platform_events (
   id uuid primary key,
   seq bigserial not null,
-  -- The inserting transaction. The feed lists only events of transactions older than every running one
-  -- (pg_snapshot_xmin) in (tx_id, seq) order, so a poller's cursor never skips an event whose
-  -- transaction committed after a later-numbered one.
-  tx_id bigint not null default (pg_current_xact_id()::text::bigint),
   service_id uuid not null references services(id),
   type text not null,                 -- 'decision.taken' | 'decision.corrected'
   decision_id uuid not null references decisions(id),
   payload jsonb not null,
   created_at timestamptz not null default now()
 );
--- The pull feed: keyset on (tx_id, seq) within a service.
-create index platform_events_feed_idx on platform_events (service_id, tx_id, seq);
 create trigger platform_events_append_only before update or delete on platform_events
   for each row execute function audit_forbid_change();
+
+-- The pull feed. Ids from a sequence commit out of order, so a cursor over them could skip an event whose
+-- transaction committed late. Instead, committed events wait in platform_event_pending and are given
+-- consecutive feed numbers when a platform pulls (under the service's head lock): a late commit simply
+-- gets a later number. (The same pattern as the audit log's sealing.)
+create table platform_event_pending (
+  event_id uuid primary key references platform_events(id),
+  service_id uuid not null references services(id)
+);
+create index platform_event_pending_service_idx on platform_event_pending (service_id);
+create table platform_event_feed (
+  service_id uuid not null references services(id),
+  feed_seq bigint not null,
+  event_id uuid not null unique references platform_events(id),
+  primary key (service_id, feed_seq)
+);
+create table platform_feed_heads (
+  service_id uuid primary key references services(id),
+  feed_seq bigint not null
+);
 
 -- The platform's acknowledgement that it gave effect to an event (one per event).
 create table platform_event_confirmations (

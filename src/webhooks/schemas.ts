@@ -44,7 +44,7 @@ export const DeliveriesQuery = z.object({
 });
 
 export const ActionsQuery = z.object({
-  after: cursorParam(z.tuple([z.number().int().min(0), z.number().int().min(0)])).optional(),
+  after: cursorParam(z.tuple([z.number().int().min(0)])).optional(),
   limit: limitParam,
 });
 

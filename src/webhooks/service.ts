@@ -154,11 +154,12 @@ export async function replayDelivery(db: Db, serviceId: string, id: string, acto
 }
 
 /** The pull API: decision events in a stable order; `next_cursor` is where to resume (also when the page is empty). */
-export async function pullActions(db: Db, serviceId: string, query: { after?: [number, number] | undefined; limit: number }) {
-  const rows = await q.eventFeed(db, serviceId, query.after ?? null, query.limit);
+export async function pullActions(db: Db, serviceId: string, query: { after?: [number] | undefined; limit: number }) {
+  await inTransaction(db, (tx) => q.sequenceFeed(tx, serviceId));
+  const rows = await q.eventFeed(db, serviceId, query.after?.[0] ?? null, query.limit);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];
-  const position = last ? [last.tx_id, last.seq] : (query.after ?? null);
+  const position = last ? [last.feed_seq] : (query.after ?? null);
   return {
     items: items.map((e) => ({
       event_id: e.id,

@@ -52,8 +52,7 @@ export interface EventRow {
   type: string;
   payload: unknown;
   created_at: Date;
-  tx_id: number;
-  seq: number;
+  feed_seq: number;
   effective_at: Date | null;
   confirmed_at: Date | null;
 }
@@ -65,6 +64,8 @@ export async function insertEvent(db: Db, e: { id: string; serviceId: string; ty
       insert into platform_events (id, service_id, type, decision_id, payload)
       values (${e.id}, ${e.serviceId}, ${e.type}, ${e.decisionId}, ${JSON.stringify(e.payload)}::jsonb)
       returning id, service_id, type, payload
+    ), pending as (
+      insert into platform_event_pending (event_id, service_id) select id, service_id from ev
     ), d as (
       insert into webhook_deliveries (service_id, endpoint_id, event_id, event_type, payload)
       select ev.service_id, w.id, ev.id, ev.type, ev.payload
@@ -193,19 +194,40 @@ export async function finishAttempt(
 }
 
 /**
- * The pull feed: events of transactions older than every running one, in (tx_id, seq) order. An event
- * whose transaction is still running holds back everything after it, so a cursor never skips one.
+ * Gives the committed events waiting in platform_event_pending their feed numbers, in event order, under
+ * the service's head lock (call in a transaction). Events still uncommitted are invisible here and get a
+ * later number once they commit, so a cursor over feed numbers never skips one.
  */
-export async function eventFeed(db: Db, serviceId: string, after: [number, number] | null, limit: number): Promise<EventRow[]> {
+export async function sequenceFeed(tx: Db, serviceId: string): Promise<void> {
+  await sql`insert into platform_feed_heads (service_id, feed_seq) values (${serviceId}, 0) on conflict do nothing`.execute(tx);
+  await sql`
+    with head as (
+      select feed_seq from platform_feed_heads where service_id = ${serviceId} for update
+    ), taken as (
+      delete from platform_event_pending p where p.event_id in (
+        select event_id from platform_event_pending where service_id = ${serviceId} for update skip locked)
+      returning p.event_id
+    ), numbered as (
+      select e.id, (select feed_seq from head) + row_number() over (order by e.seq) as feed_seq
+      from platform_events e join taken t on t.event_id = e.id
+    ), fed as (
+      insert into platform_event_feed (service_id, feed_seq, event_id)
+      select ${serviceId}, feed_seq, id from numbered
+    )
+    update platform_feed_heads set feed_seq = coalesce((select max(feed_seq) from numbered), feed_seq)
+    where service_id = ${serviceId}`.execute(tx);
+}
+
+/** The pull feed after a feed number, in order. */
+export async function eventFeed(db: Db, serviceId: string, after: number | null, limit: number): Promise<EventRow[]> {
   const r = await sql<EventRow>`
-    select e.id, e.type, e.payload, e.created_at, e.tx_id, e.seq, c.effective_at, c.confirmed_at
-    from platform_events e left join platform_event_confirmations c on c.event_id = e.id
-    where e.service_id = ${serviceId}
-      and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-      and (${after === null}::boolean or (e.tx_id, e.seq) > (${after?.[0] ?? 0}::bigint, ${after?.[1] ?? 0}::bigint))
-    order by e.tx_id, e.seq
+    select e.id, e.type, e.payload, e.created_at, f.feed_seq, c.effective_at, c.confirmed_at
+    from platform_event_feed f join platform_events e on e.id = f.event_id
+    left join platform_event_confirmations c on c.event_id = e.id
+    where f.service_id = ${serviceId} and f.feed_seq > ${after ?? 0}
+    order by f.feed_seq
     limit ${limit + 1}`.execute(db);
-  return r.rows.map((row) => ({ ...row, tx_id: Number(row.tx_id), seq: Number(row.seq) }));
+  return r.rows.map((row) => ({ ...row, feed_seq: Number(row.feed_seq) }));
 }
 
 export interface ConfirmationRow {

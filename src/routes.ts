@@ -1,7 +1,7 @@
 import { accountRoutes } from './accounts/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { caseRoutes } from './cases/index.ts';
-import { decisionRoutes, tdbRoutes } from './decisions/index.ts';
+import { appealRoutes, decisionRoutes, tdbRoutes } from './decisions/index.ts';
 import type { AnyRoute } from './http/route.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { noticeRoutes } from './notices/index.ts';
@@ -16,6 +16,7 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...noticeRoutes,
   ...caseRoutes,
   ...decisionRoutes,
+  ...appealRoutes,
   ...tdbRoutes,
   ...auditRoutes,
   ...jobRoutes,

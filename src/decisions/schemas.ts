@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorParam, limitParam } from '../http/pagination.ts';
 import { CATEGORIES, KEYWORDS } from '../taxonomy/categories.ts';
 import { LANGUAGES } from '../taxonomy/languages.ts';
 import {
@@ -140,3 +141,47 @@ export const StatementQuery = z.strictObject({ locale: z.enum(['en', 'fr']).defa
 export const ExportQuery = z
   .strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+
+// --- Internal complaints (appeals, DSA Art. 20) ---
+
+const appealToken = z.string().min(10).max(100);
+
+export const AppealBody = z.strictObject({
+  token: appealToken,
+  explanation: text(5000),
+});
+export const APPEAL_EXAMPLE = {
+  token: 'the-token-you-were-given-with-the-decision',
+  explanation: 'The post quoted the slogan to criticise it; the full thread shows it.',
+} satisfies z.input<typeof AppealBody>;
+
+export const NoticeAppealParams = z.object({
+  service: z.string(),
+  reference: z.string().regex(/^N-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/, 'not a notice reference'),
+});
+export const AppealParams = z.object({ service: z.string(), id: z.uuid({ message: 'must be an appeal id (UUID)' }) });
+
+export const AppealListQuery = z.strictObject({
+  status: z.enum(['open', 'decided']).default('open'),
+  cursor: cursorParam(z.tuple([z.string(), z.string()])).optional(),
+  limit: limitParam,
+});
+
+export const AppealDecisionBody = z
+  .strictObject({
+    outcome: z.enum(['upheld', 'reversed', 'modified']),
+    reason: text(4000),
+    decision: DecisionBody.optional(),
+  })
+  .superRefine(
+    (b, ctx) => {
+      if (b.outcome === 'modified' && b.decision === undefined) ctx.addIssue({ code: 'custom', path: ['decision'], message: 'required when the outcome is modified: the new decision' });
+      if (b.outcome !== 'modified' && b.decision !== undefined) ctx.addIssue({ code: 'custom', path: ['decision'], message: 'only when the outcome is modified' });
+    },
+    { when: (p) => typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value) },
+  );
+export type AppealDecisionInput = z.output<typeof AppealDecisionBody>;
+export const APPEAL_DECISION_EXAMPLE = {
+  outcome: 'upheld',
+  reason: 'The post calls for attacks on places of worship; the context given does not change that.',
+} satisfies z.input<typeof AppealDecisionBody>;

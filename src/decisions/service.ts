@@ -13,6 +13,8 @@ import * as q from './sql.ts';
 import { validateTdbStatement } from './tdb.ts';
 import { queueSubmission } from './tdb-submit.ts';
 
+export const sha256 = (v: string) => crypto.createHash('sha256').update(v).digest('hex');
+
 /** Appeals are open for six months after the decision (DSA Art. 20(1)). */
 export function appealDeadline(decidedAt: Date): string {
   const d = new Date(decidedAt);
@@ -80,7 +82,12 @@ export async function decide(
       await q.insertStatement(tx, { serviceId: access.serviceId, decisionId: id, puid, tdb: checked.value });
       await queueSubmission(tx, { serviceId: access.serviceId, puid }, actor, requestId);
     }
-    if (input.affected_user) await q.insertRecipient(tx, access.serviceId, id, input.affected_user);
+    // The affected user's appeal token (DSA Art. 20): only its hash is stored; the token is in this response only.
+    let appealToken: string | undefined;
+    if (input.affected_user) {
+      appealToken = crypto.randomBytes(24).toString('base64url');
+      await q.insertRecipient(tx, access.serviceId, id, input.affected_user, sha256(appealToken));
+    }
     await closeCase(tx, access.serviceId, caseId, actor, requestId, id);
     await noticesDecided(tx, caseId, id);
     // Enforcement on the platform: the event and its webhook deliveries commit with the decision; sent after commit.
@@ -103,7 +110,8 @@ export async function decide(
       requestId,
     });
     const row = await q.findDecision(tx, access.serviceId, id);
-    return presentDecision(row as q.DecisionRow, input.affected_user?.locale ?? 'en');
+    const presented = presentDecision(row as q.DecisionRow, input.affected_user?.locale ?? 'en');
+    return appealToken ? { ...presented, appeal_token: appealToken } : presented;
   });
 }
 

@@ -29,15 +29,16 @@ export async function insertStatement(tx: Db, s: { serviceId: string; decisionId
             values (${s.serviceId}, ${s.decisionId}, ${s.puid}, ${JSON.stringify(s.tdb)}::jsonb)`.execute(tx);
 }
 
-/** Records the affected user's contact and queues their statement of reasons. */
+/** Records the affected user's contact (and the hash of their appeal token) and queues their statement of reasons. */
 export async function insertRecipient(
   tx: Db,
   serviceId: string,
   decisionId: string,
   r: { email?: string | undefined; locale: string; platform_user_ref?: string | undefined },
+  appealTokenHash: string,
 ): Promise<void> {
-  await sql`insert into decision_recipients (decision_id, email, locale, platform_user_ref)
-            values (${decisionId}, ${r.email ?? null}, ${r.locale}, ${r.platform_user_ref ?? null})`.execute(tx);
+  await sql`insert into decision_recipients (decision_id, email, locale, platform_user_ref, appeal_token_hash)
+            values (${decisionId}, ${r.email ?? null}, ${r.locale}, ${r.platform_user_ref ?? null}, ${appealTokenHash})`.execute(tx);
   if (r.email) {
     await sql`insert into outbox (service_id, kind, decision_id, template, locale)
               values (${serviceId}, 'email', ${decisionId}, 'statement_of_reasons', ${r.locale})`.execute(tx);

@@ -19,3 +19,21 @@ export async function noticesDecided(tx: Db, caseId: string, decisionId: string)
     on conflict do nothing`.execute(tx);
   return Number(r.numAffectedRows ?? 0);
 }
+
+/**
+ * Queues a message about an appeal to the notifiers of the notices on a case who left an email (one per
+ * notice, template, decision and appeal); `noticeId` limits it to one notice.
+ */
+export async function queueNotifierAppealMessages(
+  tx: Db,
+  m: { caseId: string; decisionId: string; appealId: string; template: string; noticeId?: string | undefined },
+): Promise<number> {
+  const r = await sql`
+    insert into outbox (service_id, kind, notice_id, decision_id, appeal_id, template, locale)
+    select n.service_id, 'email', n.id, ${m.decisionId}, ${m.appealId}, ${m.template}, case when n.language = 'fr' then 'fr' else 'en' end
+    from notices n join notice_notifiers w on w.notice_id = n.id and w.email is not null
+    where n.id in (select notice_id from notice_locations where case_id = ${m.caseId})
+      ${m.noticeId ? sql`and n.id = ${m.noticeId}` : sql``}
+    on conflict do nothing`.execute(tx);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -168,3 +168,15 @@ export async function trackNotice(db: Db, serviceId: string, reference: string, 
   };
 }
 
+
+/**
+ * The notice a reference and tracking token name, with its cases — or undefined when either is wrong
+ * (the caller answers 404 without saying which). Used by the notifier's appeal (decisions domain).
+ */
+export async function verifyNotifier(db: Db, serviceId: string, reference: string, token: string): Promise<{ noticeId: string; caseIds: string[] } | undefined> {
+  const notice = await q.findNoticeByReference(db, serviceId, reference);
+  const valid = notice !== undefined && crypto.timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(notice.tracking_token_hash, 'hex'));
+  if (!notice || !valid) return undefined;
+  const r = await sql<{ case_id: string }>`select distinct case_id from notice_locations where notice_id = ${notice.id}`.execute(db);
+  return { noticeId: notice.id, caseIds: r.rows.map((x) => x.case_id) };
+}

@@ -12,12 +12,12 @@
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { decisionForMessage } from '../decisions/index.ts';
+import { appealForMessage, decisionForMessage } from '../decisions/index.ts';
 import type { PeriodicTask } from '../jobs/index.ts';
 import { noticeForMessage } from '../notices/index.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { claimDueEmail, markFailed, markSent, markSkipped, type ClaimedMessage } from './sql.ts';
-import { acknowledgement, localeOf, outcome, statementOfReasons, type EmailContent } from './templates.ts';
+import { acknowledgement, appealAcknowledgement, appealOutcome, localeOf, outcome, statementOfReasons, type EmailContent } from './templates.ts';
 
 /** ~68 minutes of retries in total (2 + 4 + … + 2048 s) before a message is dead. */
 export const DEFAULT_MAX_ATTEMPTS = 12;
@@ -74,6 +74,26 @@ async function compose(db: Db, m: ClaimedMessage, publicUrl: string | undefined)
       const content = statementOfReasons(locale, decision);
       if (!content) return { skip: 'decision has no statement of reasons' };
       return { to: decision.recipient.email, content };
+    }
+    case 'appeal_acknowledgement':
+    case 'appeal_outcome': {
+      // To a notifier (the message names their notice) or to the affected user of the decision.
+      const appeal = m.appeal_id ? await appealForMessage(db, m.appeal_id) : undefined;
+      const decision = m.decision_id ? await decisionForMessage(db, m.decision_id) : undefined;
+      if (!appeal || !decision) return { skip: 'appeal or decision not found' };
+      let to: string | null | undefined;
+      let reference: string | null = null;
+      if (m.notice_id) {
+        const notice = await noticeForMessage(db, m.notice_id);
+        to = notice?.notifier?.email;
+        reference = notice?.reference ?? null;
+      } else {
+        to = decision.recipient?.email;
+      }
+      if (!to) return { skip: 'no recipient email' };
+      if (m.template === 'appeal_acknowledgement') return { to, content: appealAcknowledgement(locale, appeal, reference) };
+      if (appeal.outcome === null) return { skip: 'appeal not decided' };
+      return { to, content: appealOutcome(locale, { ...appeal, outcome: appeal.outcome }, reference) };
     }
     default:
       return { skip: `unknown template ${m.template}` };

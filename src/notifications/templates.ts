@@ -3,7 +3,7 @@
  * Each template receives only what it needs: the notifier's own notice reference, the decision's facts —
  * never the content of other notices nor who else reported.
  */
-import type { DecisionMessageData } from '../decisions/index.ts';
+import type { AppealMessageData, DecisionMessageData } from '../decisions/index.ts';
 import type { NoticeMessageData } from '../notices/index.ts';
 
 export type Locale = 'en' | 'fr';
@@ -164,6 +164,88 @@ export function statementOfReasons(locale: Locale, decision: DecisionMessageData
       ...body,
       `Deadline to contest this decision with us: ${decision.appealUntil}.`,
       ...(decision.puid ? [`Decision reference: ${decision.puid}`] : []),
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}
+
+/** Receipt of an internal complaint (DSA Art. 20), to the person who lodged it. */
+export function appealAcknowledgement(locale: Locale, appeal: AppealMessageData, noticeReference: string | null): EmailContent {
+  const lodged = appeal.lodgedAt.toISOString().slice(0, 10);
+  if (locale === 'fr') {
+    return {
+      subject: noticeReference ? `Contestation reçue (signalement ${noticeReference})` : 'Contestation de la décision reçue',
+      text: [
+        'Bonjour,',
+        '',
+        `Nous avons bien reçu le ${lodged} votre réclamation contre notre décision${noticeReference ? ` sur votre signalement ${noticeReference}` : ''}.`,
+        "Elle sera examinée par une personne qui n'a pas pris la décision initiale, et nous vous informerons du résultat. Cette procédure est gratuite.",
+        '',
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: noticeReference ? `Complaint received (notice ${noticeReference})` : 'Complaint about our decision received',
+    text: [
+      'Hello,',
+      '',
+      `On ${lodged} we received your complaint against our decision${noticeReference ? ` on your notice ${noticeReference}` : ''}.`,
+      'It will be reviewed by a person who did not take the original decision, and we will tell you the outcome. This procedure is free of charge.',
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}
+
+const APPEAL_OUTCOMES: Record<'upheld' | 'reversed' | 'modified', Record<Locale, string>> = {
+  upheld: {
+    fr: 'Après un nouvel examen, nous maintenons la décision.',
+    en: 'After a new review, we uphold the decision.',
+  },
+  reversed: {
+    fr: 'Après un nouvel examen, nous annulons la décision : les restrictions imposées sont levées et le contenu est rétabli.',
+    en: 'After a new review, we reverse the decision: the restrictions it imposed are lifted and the content is reinstated.',
+  },
+  modified: {
+    fr: "Après un nouvel examen, nous modifions la décision. La nouvelle décision remplace l'ancienne ; la personne concernée reçoit son exposé des motifs.",
+    en: 'After a new review, we modify the decision. The new decision replaces the previous one; the person concerned receives its statement of reasons.',
+  },
+};
+
+/** The outcome of an internal complaint (DSA Art. 20(4)-(5)), to each party, with the further redress available. */
+export function appealOutcome(
+  locale: Locale,
+  appeal: AppealMessageData & { outcome: 'upheld' | 'reversed' | 'modified' },
+  noticeReference: string | null,
+): EmailContent {
+  const what = APPEAL_OUTCOMES[appeal.outcome][locale];
+  if (locale === 'fr') {
+    return {
+      subject: noticeReference ? `Résultat de la contestation (signalement ${noticeReference})` : 'Résultat de la contestation de notre décision',
+      text: [
+        'Bonjour,',
+        '',
+        `Une décision${noticeReference ? ` concernant votre signalement ${noticeReference}` : ' qui vous concerne'} a été contestée auprès de nous.`,
+        what,
+        '',
+        "Si vous n'êtes pas d'accord, vous pouvez saisir un organisme de règlement extrajudiciaire des litiges certifié " +
+          '(article 21 du règlement sur les services numériques) ou un tribunal.',
+        '',
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: noticeReference ? `Outcome of the complaint (notice ${noticeReference})` : 'Outcome of the complaint about our decision',
+    text: [
+      'Hello,',
+      '',
+      `A decision ${noticeReference ? `on your notice ${noticeReference}` : 'concerning you'} was contested with us.`,
+      what,
+      '',
+      'If you disagree, you can refer it to a certified out-of-court dispute settlement body (Article 21 of the Digital Services Act) or to a court.',
       '',
       SIGNATURE.en,
     ].join('\n'),

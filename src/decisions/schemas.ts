@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl } from '../http/validators.ts';
 import { cursorParam, limitParam } from '../http/pagination.ts';
 import { CATEGORIES, KEYWORDS } from '../taxonomy/categories.ts';
 import { LANGUAGES } from '../taxonomy/languages.ts';
@@ -24,14 +25,6 @@ const isoDate = (min: string, max: string) =>
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && v >= min && v <= max;
   }, `a real date YYYY-MM-DD between ${min} and ${max}`);
 
-const httpUrl = text(500).refine((v) => {
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http(s) URL');
 
 const RESTRICTION_FIELDS = ['decision_visibility', 'decision_monetary', 'decision_provision', 'decision_account'] as const;
 const ILLEGAL_FIELDS = ['illegal_content_legal_ground', 'illegal_content_explanation'] as const;
@@ -58,7 +51,7 @@ export const DecisionBody = z
     territorial_scope: z.array(z.enum(TERRITORIAL_SCOPE)).min(1).optional(),
     account_type: z.enum(ACCOUNT_TYPES).optional(),
     decision_ground: z.enum(DECISION_GROUNDS).optional(),
-    decision_ground_reference_url: httpUrl.optional(),
+    decision_ground_reference_url: httpUrl(500).optional(),
     illegal_content_legal_ground: text(500).optional(),
     illegal_content_explanation: text(2000).optional(),
     incompatible_content_ground: text(500).optional(),

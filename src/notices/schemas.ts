@@ -1,24 +1,13 @@
 import { z } from 'zod';
 import { cursorParam, limitParam } from '../http/pagination.ts';
+import { httpUrl } from '../http/validators.ts';
 import { ANONYMOUS_ALLOWED, CATEGORIES, CATEGORY_KEYWORDS, KEYWORDS, keywordAllowed } from '../taxonomy/categories.ts';
 import { LANGUAGES, isCountryCode } from '../taxonomy/languages.ts';
 
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL');
 
 export const Location = z
   .strictObject({
-    url: httpUrl.optional(),
+    url: httpUrl(2048).optional(),
     content_id: z.string().trim().min(1).max(256).optional(),
   })
   .refine((l) => l.url !== undefined || l.content_id !== undefined, { message: 'give url or content_id (or both)' });

@@ -1,22 +1,16 @@
 import { z } from 'zod';
 import { cursorParam, limitParam } from '../http/pagination.ts';
+import { httpUrl, isHttpUrl } from '../http/validators.ts';
 
 /** Event types a webhook endpoint may subscribe to (appeal.* and reinstatement come with appeals). */
 export const EVENT_TYPES = ['decision.taken', 'decision.corrected'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const endpointUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname.length > 0 && u.username === '' && u.password === '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL without credentials');
+const endpointUrl = httpUrl(2000).refine((v) => {
+  if (!isHttpUrl(v)) return true; // reported by httpUrl already
+  const u = new URL(v);
+  return u.username === '' && u.password === '';
+}, 'must not carry credentials (the signature authenticates Vigie)');
 
 export const ENDPOINT_EXAMPLE = {
   url: 'https://forum.example/hooks/vigie',

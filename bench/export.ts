@@ -52,6 +52,7 @@ import {
   type Backend,
   type ChildServer,
 } from './lib.ts';
+import { RESTRICTION_DETAILS } from '../test/support/fixtures.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const BACKENDS = backendsArg(args, ['postgres']);
@@ -69,19 +70,8 @@ const AUDITOR = 'auditor@example.org';
 const SERVICE = 'default';
 const EPOCH = '2026-01-01T00:00:00Z';
 
-/** The decision as a moderator submits it (test/decisions.test.ts RESTRICTION, without the affected user). */
-const DECISION_DETAILS = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  territorial_scope: ['FR', 'BE'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-  illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-  decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-  content_type: ['CONTENT_TYPE_TEXT'],
-  content_language: 'fr',
-  content_date: '2026-11-20',
-};
+/** The decision as a moderator submits it (the tests' restriction, without the affected user). */
+const DECISION_DETAILS = RESTRICTION_DETAILS;
 
 /** What buildTdbStatement (src/decisions/statement.ts) makes of DECISION_DETAILS on a notice-driven case; puid set per row. */
 const TDB_TEMPLATE = {

@@ -2,24 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from '../src/db/index.ts';
-import { notice, startHarness, type Harness, type Session } from './helpers.ts';
+import { type Harness, type Session } from './helpers.ts';
+import { claimAndDecide, openCase, startModeratorHarness } from './support/cases.ts';
+import { RESTRICTION as BASE_RESTRICTION } from './support/fixtures.ts';
 
 const PUBLIC = '/v1/public/services/default';
 const S = '/v1/services/default';
 
-const RESTRICTION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  territorial_scope: ['FR'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-  illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-  decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-  content_type: ['CONTENT_TYPE_TEXT'],
-  content_language: 'fr',
-  content_date: '2026-11-20',
-  affected_user: { email: 'author@example.org', locale: 'fr' },
-};
+const RESTRICTION = { ...BASE_RESTRICTION, territorial_scope: ['FR'] };
 const NO_ACTION = { outcome: 'no_action', decision_facts: 'The post quotes the slogan to criticise it.' };
 
 interface DecisionJson {
@@ -44,24 +34,13 @@ describe('appeals (internal complaint-handling, DSA Art. 20)', () => {
   let h: Harness;
   let mod: Session;
   let senior: Session;
-  before(async () => {
-    h = await startHarness();
-    [mod, senior] = await Promise.all([h.user('moderator'), h.user('senior_moderator')]);
-  });
+  before(async () => void ({ h, mod, senior } = await startModeratorHarness()));
   after(async () => h.close());
 
   /** A public notice on a fresh URL, its case claimed and decided by `by`. */
   async function decided(slug: string, body: object, by: Session) {
-    const url = `https://forum.example/t/${slug}`;
-    const res = await h.request('POST', `${PUBLIC}/notices`, { body: notice({ locations: [{ url }] }) });
-    assert.equal(res.statusCode, 201, res.body);
-    const receipt = res.json() as { reference: string; tracking_token: string };
-    const r = await sql<{ case_id: string }>`select case_id from notice_locations where url = ${url}`.execute(h.db);
-    const caseId = r.rows[0]?.case_id as string;
-    assert.equal((await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: by })).statusCode, 200);
-    const d = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: by, body });
-    assert.equal(d.statusCode, 201, d.body);
-    return { caseId, reference: receipt.reference, trackingToken: receipt.tracking_token, decision: d.json() as DecisionJson };
+    const opened = await openCase(h, `https://forum.example/t/${slug}`);
+    return { ...opened, decision: await claimAndDecide<DecisionJson>(h, opened.caseId, by, body) };
   }
 
   it('affected user appeals with the token; another senior reverses: correction to no action, event, messages', async () => {

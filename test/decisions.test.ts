@@ -2,24 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { validateTdbStatement } from '../src/decisions/tdb.ts';
-import { notice, startHarness, type Harness, type Session } from './helpers.ts';
+import { type Harness, type Session } from './helpers.ts';
+import { openCase, startModeratorHarness } from './support/cases.ts';
+import { RESTRICTION } from './support/fixtures.ts';
 
 const PUBLIC = '/v1/public/services/default/notices';
 const S = '/v1/services/default';
-
-const RESTRICTION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  territorial_scope: ['FR', 'BE'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-  illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-  decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-  content_type: ['CONTENT_TYPE_TEXT'],
-  content_language: 'fr',
-  content_date: '2026-11-20',
-  affected_user: { email: 'author@example.org', locale: 'fr' },
-};
 
 interface DecisionJson {
   id: string;
@@ -33,23 +21,11 @@ describe('decisions and statements of reasons', () => {
   let h: Harness;
   let mod: Session;
   let senior: Session;
-  before(async () => {
-    h = await startHarness();
-    [mod, senior] = await Promise.all([h.user('moderator'), h.user('senior_moderator')]);
-  });
+  before(async () => void ({ h, mod, senior } = await startModeratorHarness()));
   after(async () => h.close());
 
-  async function openCase(url: string, withToken = false): Promise<{ caseId: string; reference: string; token: string }> {
-    const res = await h.request('POST', PUBLIC, { body: notice({ locations: [{ url }] }) });
-    assert.equal(res.statusCode, 201, res.body);
-    const receipt = res.json() as { reference: string; tracking_token: string };
-    const r = await sql<{ case_id: string }>`select case_id from notice_locations where url = ${url}`.execute(h.db);
-    void withToken;
-    return { caseId: r.rows[0]?.case_id as string, reference: receipt.reference, token: receipt.tracking_token };
-  }
-
   it('decides a claimed case: TDB-valid statement, case closed, notifier and author messages queued, audited', async () => {
-    const { caseId, reference, token } = await openCase('https://forum.example/t/decide-1');
+    const { caseId, reference, trackingToken: token } = await openCase(h, 'https://forum.example/t/decide-1');
     assert.equal((await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod })).statusCode, 200);
     const res = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: RESTRICTION });
     assert.equal(res.statusCode, 201, res.body);
@@ -85,7 +61,7 @@ describe('decisions and statements of reasons', () => {
   });
 
   it('refuses a decision on a case the caller does not hold', async () => {
-    const { caseId } = await openCase('https://forum.example/t/decide-unclaimed');
+    const { caseId } = await openCase(h, 'https://forum.example/t/decide-unclaimed');
     const res = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: RESTRICTION });
     assert.equal(res.statusCode, 409);
     assert.equal((res.json() as { error: { code: string } }).error.code, 'CASE_NOT_CLAIMED_BY_YOU');
@@ -96,7 +72,7 @@ describe('decisions and statements of reasons', () => {
   });
 
   it('lists every invalid or incompatible field of a decision, and writes nothing', async () => {
-    const { caseId } = await openCase('https://forum.example/t/decide-invalid');
+    const { caseId } = await openCase(h, 'https://forum.example/t/decide-invalid');
     await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod });
     const bad = await h.request('POST', `${S}/cases/${caseId}/decisions`, {
       auth: mod,
@@ -124,7 +100,7 @@ describe('decisions and statements of reasons', () => {
   });
 
   it('closes a case with no action (no statement), and lets a senior correct a decision', async () => {
-    const { caseId } = await openCase('https://forum.example/t/decide-no-action');
+    const { caseId } = await openCase(h, 'https://forum.example/t/decide-no-action');
     await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod });
     const first = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: { outcome: 'no_action', decision_facts: 'Satire of a public figure; not illegal.' } });
     assert.equal(first.statusCode, 201, first.body);
@@ -151,7 +127,7 @@ describe('decisions and statements of reasons', () => {
     const from = new Date(Date.now() - 3600_000).toISOString();
     const to = new Date(Date.now() + 3600_000).toISOString();
     for (let i = 0; i < 3; i++) {
-      const { caseId } = await openCase(`https://forum.example/t/export-${i}`);
+      const { caseId } = await openCase(h, `https://forum.example/t/export-${i}`);
       await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod });
       assert.equal((await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: RESTRICTION })).statusCode, 201);
     }

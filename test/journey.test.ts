@@ -12,8 +12,6 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { loadAuditKey, sealPending } from '../src/audit/index.ts';
 import { sql } from '../src/db/index.ts';
 import { validateTdbStatement } from '../src/decisions/tdb.ts';
@@ -21,6 +19,8 @@ import { submitDueStatements } from '../src/decisions/tdb-submit.ts';
 import { deliverPendingEmails } from '../src/notifications/index.ts';
 import { deliverDue } from '../src/webhooks/index.ts';
 import { startTdbServer, type TdbServer } from './support/tdb-server.ts';
+import { RESTRICTION as BASE_RESTRICTION } from './support/fixtures.ts';
+import { startTestSmtp, type Mail, type TestSmtp } from './support/smtp-server.ts';
 import { notice, startHarness, type Harness, type Session } from './helpers.ts';
 
 const PUBLIC = '/v1/public/services/default';
@@ -29,62 +29,7 @@ const CONTENT_URL = `https://forum.example/t/journey-${crypto.randomUUID()}`;
 const NOTIFIER = { name: 'Camille Martin', email: 'camille@example.org' };
 const AUTHOR = 'author@example.org';
 
-const RESTRICTION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  territorial_scope: ['FR', 'BE'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-  illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-  decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-  content_type: ['CONTENT_TYPE_TEXT'],
-  content_language: 'fr',
-  content_date: '2026-11-20',
-  affected_user: { email: AUTHOR, locale: 'fr' },
-};
-
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-  outboxId: string;
-}
-
-/** A real SMTP server on 127.0.0.1 (random port) that parses what it receives. */
-async function smtpServer() {
-  const received: Mail[] = [];
-  const server = new SMTPServer({
-    logger: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData: (stream, session, cb) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        simpleParser(Buffer.concat(chunks))
-          .then((mail) => {
-            received.push({
-              to: session.envelope.rcptTo.map((r) => r.address),
-              subject: mail.subject ?? '',
-              text: mail.text ?? '',
-              outboxId: String(mail.headers.get('x-vigie-message') ?? ''),
-            });
-            cb();
-          })
-          .catch((err: Error) => cb(err));
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    const net = server.listen(0, '127.0.0.1', () => resolve());
-    net.once('error', reject);
-  });
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+const RESTRICTION = { ...BASE_RESTRICTION, affected_user: { email: AUTHOR, locale: 'fr' } };
 
 interface Hook {
   headers: http.IncomingHttpHeaders;
@@ -138,7 +83,7 @@ interface DecisionJson {
 }
 
 describe('issue 4 journey: notice → decision → TDB, emails, webhooks → appeal → reversal → audit', () => {
-  let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let smtp: TestSmtp;
   let rx: Awaited<ReturnType<typeof webhookReceiver>>;
   let tdb: TdbServer;
   let h: Harness;
@@ -171,7 +116,7 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
     (await sql<{ status: string }>`select status from outbox where id = ${id}`.execute(h.db)).rows[0]?.status;
 
   before(async () => {
-    [smtp, rx, tdb] = await Promise.all([smtpServer(), webhookReceiver(), startTdbServer()]);
+    [smtp, rx, tdb] = await Promise.all([startTestSmtp(), webhookReceiver(), startTdbServer()]);
     h = await startHarness({
       smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
       mailFrom: 'Vigie Test <noreply@vigie.test>',
@@ -186,7 +131,7 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
   });
   after(async () => {
     await h?.close();
-    await Promise.all([smtp?.close(), rx?.close(), tdb?.close()]);
+    await Promise.all([smtp?.stop(), rx?.close(), tdb?.close()]);
   });
 
   it('1. a public notice is received, acknowledged by email, and routed to the general queue', async () => {

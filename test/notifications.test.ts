@@ -5,68 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { sql } from '../src/db/index.ts';
 import { deliverPendingEmails, type DeliveryLog } from '../src/notifications/index.ts';
 import { notice, startHarness, type Harness, type Session } from './helpers.ts';
+import { RESTRICTION } from './support/fixtures.ts';
+import { TestSmtp, type Mail } from './support/smtp-server.ts';
 
 const PUBLIC = '/v1/public/services/default/notices';
 const S = '/v1/services/default';
-
-interface Received {
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  outboxId: string;
-}
-
-/** A real SMTP server process-side: accepts any sender/recipient, optional AUTH, no STARTTLS. */
-class TestSmtp {
-  received: Received[] = [];
-  port = 0;
-  private server: SMTPServer | undefined;
-
-  async start(port = 0): Promise<void> {
-    const server = new SMTPServer({
-      logger: false,
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onAuth: (auth, _session, cb) => cb(null, { user: auth.username }),
-      onData: (stream, session, cb) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          simpleParser(Buffer.concat(chunks))
-            .then((mail) => {
-              this.received.push({
-                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                to: session.envelope.rcptTo.map((r) => r.address),
-                subject: mail.subject ?? '',
-                text: mail.text ?? '',
-                outboxId: String(mail.headers.get('x-vigie-message') ?? ''),
-              });
-              cb();
-            })
-            .catch((err: Error) => cb(err));
-        });
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      const net = server.listen(port, '127.0.0.1', () => resolve());
-      net.once('error', reject);
-    });
-    this.server = server;
-    this.port = (server.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-}
 
 describe('email delivery of the outbox', () => {
   const smtp = new TestSmtp();
@@ -109,7 +55,7 @@ describe('email delivery of the outbox', () => {
     const report = await deliver();
     assert.deepEqual(report, { sent: 1, retry: 0, dead: 0, skipped: 0 });
     assert.equal(smtp.received.length, 1);
-    const m = smtp.received[0] as Received;
+    const m = smtp.received[0] as Mail;
     assert.deepEqual(m.to, ['camille@example.org']);
     assert.equal(m.from, 'noreply@vigie.test');
     assert.equal(m.subject, `Signalement ${reference} reçu`);
@@ -139,19 +85,7 @@ describe('email delivery of the outbox', () => {
     assert.equal((await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod })).statusCode, 200);
     const res = await h.request('POST', `${S}/cases/${caseId}/decisions`, {
       auth: mod,
-      body: {
-        outcome: 'restriction',
-        decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-        territorial_scope: ['FR', 'BE'],
-        decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-        illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-        illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-        decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-        content_type: ['CONTENT_TYPE_TEXT'],
-        content_language: 'fr',
-        content_date: '2026-11-20',
-        affected_user: { email: 'author@example.org', locale: 'fr' },
-      },
+      body: RESTRICTION,
     });
     assert.equal(res.statusCode, 201, res.body);
     const d = res.json() as { decided_at: string; statement: { puid: string } };

@@ -4,23 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { submitDueStatements, tdbPeriodicTasks } from '../src/decisions/tdb-submit.ts';
 import { startTdbServer, type TdbServer } from './support/tdb-server.ts';
-import { notice, startHarness, type Harness, type Session } from './helpers.ts';
+import { startHarness, type Harness, type Session } from './helpers.ts';
+import { claimAndDecide, openCase } from './support/cases.ts';
+import { RESTRICTION_DETAILS } from './support/fixtures.ts';
 
-const PUBLIC = '/v1/public/services/default/notices';
 const S = '/v1/services/default';
-
-const RESTRICTION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  territorial_scope: ['FR', 'BE'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-  illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-  decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-  content_type: ['CONTENT_TYPE_TEXT'],
-  content_language: 'fr',
-  content_date: '2026-11-20',
-};
 
 interface Sub {
   puid: string;
@@ -33,15 +21,8 @@ interface Sub {
 }
 
 async function decideCase(h: Harness, mod: Session): Promise<string> {
-  const url = `https://forum.example/t/tdb-${crypto.randomUUID()}`;
-  const res = await h.request('POST', PUBLIC, { body: notice({ locations: [{ url }] }) });
-  assert.equal(res.statusCode, 201, res.body);
-  const r = await sql<{ case_id: string }>`select case_id from notice_locations where url = ${url}`.execute(h.db);
-  const caseId = r.rows[0]?.case_id as string;
-  assert.equal((await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod })).statusCode, 200);
-  const d = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: RESTRICTION });
-  assert.equal(d.statusCode, 201, d.body);
-  return (d.json() as { statement: { puid: string } }).statement.puid;
+  const { caseId } = await openCase(h, `https://forum.example/t/tdb-${crypto.randomUUID()}`);
+  return (await claimAndDecide<{ statement: { puid: string } }>(h, caseId, mod, RESTRICTION_DETAILS)).statement.puid;
 }
 
 async function subs(h: Harness, puids: string[]): Promise<Map<string, Sub>> {

@@ -5,23 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { deliverDue } from '../src/webhooks/index.ts';
-import { notice, startHarness, type Harness, type Session } from './helpers.ts';
+import { startHarness, type Harness, type Session } from './helpers.ts';
+import { claimCase, openCase } from './support/cases.ts';
+import { RESTRICTION as BASE_RESTRICTION } from './support/fixtures.ts';
 
-const PUBLIC = '/v1/public/services/default/notices';
 const S = '/v1/services/default';
 
 const RESTRICTION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
+  ...BASE_RESTRICTION,
   end_date_visibility_restriction: '2027-06-30',
-  territorial_scope: ['FR', 'BE'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Loi du 29 juillet 1881, art. 24',
-  illegal_content_explanation: 'The post calls for violence against people because of their religion.',
-  decision_facts: 'Reported on 2026-11-20; the post names a religious group and calls for attacks.',
-  content_type: ['CONTENT_TYPE_TEXT'],
-  content_language: 'fr',
-  content_date: '2026-11-20',
   affected_user: { email: 'author@example.org', locale: 'fr', platform_user_ref: 'user-4242' },
 };
 
@@ -83,11 +75,8 @@ describe('enforcement webhooks and the pull API', () => {
   after(async () => h.close());
 
   async function decidedCase(url: string): Promise<{ caseId: string; decisionId: string; ms: number }> {
-    const res = await h.request('POST', PUBLIC, { body: notice({ locations: [{ url }] }) });
-    assert.equal(res.statusCode, 201, res.body);
-    const r = await sql<{ case_id: string }>`select case_id from notice_locations where url = ${url}`.execute(h.db);
-    const caseId = r.rows[0]?.case_id as string;
-    assert.equal((await h.request('POST', `${S}/cases/${caseId}/claim`, { auth: mod })).statusCode, 200);
+    const { caseId } = await openCase(h, url);
+    await claimCase(h, caseId, mod);
     const started = Date.now();
     const d = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: RESTRICTION });
     const ms = Date.now() - started;

@@ -16,8 +16,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
   backendsArg,
+  cleanUpRun,
   createScratchDb,
-  dropScratchDb,
   httpRequest,
   log,
   machineInfo,
@@ -388,10 +388,7 @@ async function runBackend(backend: Backend) {
     log(`${backend}: wrote ${path.relative(REPO_ROOT, file)}`);
     return out;
   } finally {
-    await server?.stop().catch(() => {});
-    if (scratch && !KEEP) await dropScratchDb(scratch.name).catch((e: Error) => log(`drop ${scratch?.name}: ${e.message}`));
-    if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
-    else log(`kept ${work}${scratch ? ` and database ${scratch.name}` : ''}`);
+    await cleanUpRun({ servers: [server], scratch, work, keep: KEEP });
   }
 }
 

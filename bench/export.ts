@@ -21,15 +21,14 @@
  * memory is flat when the peak of the full export is no higher than that of the small one (plus
  * noise), i.e. it does not grow with the number of rows.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
   backendsArg,
+  cleanUpRun,
   createScratchDb,
-  dropScratchDb,
   httpRequest,
   log,
   machineInfo,
@@ -391,10 +390,7 @@ async function runBackend(backend: Backend) {
     log(`${backend}: wrote ${path.relative(REPO_ROOT, file)}`);
     return out;
   } finally {
-    await server?.stop().catch(() => {});
-    if (scratch && !KEEP) await dropScratchDb(scratch.name).catch((e: Error) => log(`drop ${scratch?.name}: ${e.message}`));
-    if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
-    else log(`kept ${work}${scratch ? ` and database ${scratch.name}` : ''}`);
+    await cleanUpRun({ servers: [server], scratch, work, keep: KEEP });
   }
 }
 

@@ -18,8 +18,8 @@ import pg from 'pg';
 import {
   backendsArg,
   createApiKey,
+  cleanUpRun,
   createScratchDb,
-  dropScratchDb,
   freePort,
   httpRequest,
   log,
@@ -407,11 +407,7 @@ async function runBackend(backend: Backend) {
     log(`${backend}: wrote ${path.relative(REPO_ROOT, file)}`);
     return out;
   } finally {
-    await vigie?.stop().catch(() => {});
-    await bare?.stop().catch(() => {});
-    if (scratch && !KEEP) await dropScratchDb(scratch.name).catch((e: Error) => log(`drop ${scratch?.name}: ${e.message}`));
-    if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
-    else log(`kept ${work}${scratch ? ` and database ${scratch.name}` : ''}`);
+    await cleanUpRun({ servers: [vigie, bare], scratch, work, keep: KEEP });
   }
 }
 

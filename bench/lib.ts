@@ -178,6 +178,26 @@ export async function dropScratchDb(name: string): Promise<void> {
   await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
 }
 
+/**
+ * After a run: stop the servers, then drop the scratch database and remove the work folder, unless
+ * `keep` (then say where they are). Clean-up errors are logged, never thrown over the run's own error.
+ */
+export async function cleanUpRun(opts: {
+  servers: Array<{ stop(): Promise<unknown> } | undefined>;
+  scratch: { name: string } | undefined;
+  work: string;
+  keep: boolean;
+}): Promise<void> {
+  for (const server of opts.servers) await server?.stop().catch(() => {});
+  const { scratch, work, keep } = opts;
+  if (keep) {
+    log(`kept ${work}${scratch ? ` and database ${scratch.name}` : ''}`);
+    return;
+  }
+  if (scratch) await dropScratchDb(scratch.name).catch((e: Error) => log(`drop ${scratch.name}: ${e.message}`));
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
 // ---------------------------------------------------------------- the Vigie server and CLI
 
 export interface VigieEnv {

@@ -250,20 +250,14 @@ export async function listSubmissions(
   serviceId: string,
   f: { status?: TdbSubmissionStatus | undefined; after?: readonly [string, string] | undefined; limit: number },
 ): Promise<Array<TdbSubmissionRow & { created_key: string }>> {
-  const r = await sql<{
-    id: string;
-    puid: string;
-    decision_id: string;
-    status: TdbSubmissionStatus;
-    attempts: number;
-    in_doubt: boolean;
+  // As stored: the same fields with timestamps as Date, plus the keyset key.
+  type Stored = Omit<TdbSubmissionRow, 'next_attempt_at' | 'submitted_at' | 'created_at'> & {
     next_attempt_at: Date;
-    last_error: string | null;
-    tdb_uuid: string | null;
     submitted_at: Date | null;
     created_at: Date;
     created_key: string;
-  }>`
+  };
+  const r = await sql<Stored>`
     select t.statement_id as id, t.puid, s.decision_id, t.status, t.attempts, t.in_doubt, t.next_attempt_at, t.last_error,
            t.tdb_uuid, t.submitted_at, t.created_at, t.created_at::text as created_key
     from tdb_submissions t join statements_of_reasons s on s.id = t.statement_id

@@ -462,3 +462,84 @@ export async function waitForQuiet(maxSeconds: number, maxBusyCores = 0.25): Pro
   log(`machine still busy (${busy.toFixed(2)} cores) after ${maxSeconds}s: measuring anyway; see other_cpu_s in the results`);
   return busy;
 }
+
+// ---------------------------------------------------------------- sessions and database counters
+
+export interface BenchSession {
+  email: string;
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs a user in (`POST /v1/auth/login`): the session cookie and the CSRF token to send with writes. */
+export async function loginSession(baseUrl: string, email: string, password: string): Promise<BenchSession> {
+  const r = await httpRequest({ method: 'POST', url: `${baseUrl}/v1/auth/login`, body: JSON.stringify({ email, password }) });
+  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${r.body.slice(0, 300)}`);
+  const setCookie = r.headers['set-cookie'] ?? [];
+  const session = setCookie.map((c) => /^(vigie_session=[^;]+)/.exec(c)?.[1]).find(Boolean);
+  if (!session) throw new Error(`login ${email}: no vigie_session cookie in ${JSON.stringify(setCookie)}`);
+  const body = JSON.parse(r.body) as { csrf_token?: string };
+  if (!body.csrf_token) throw new Error(`login ${email}: no csrf_token in ${r.body.slice(0, 300)}`);
+  return { email, cookie: session, csrf: body.csrf_token };
+}
+
+export interface DbCounters {
+  xact_commit: number;
+  xact_rollback: number;
+  tup_inserted: number;
+  tup_updated: number;
+  tup_deleted: number;
+  tup_fetched: number;
+  tables: Record<string, { ins: number; upd: number; del: number; hot_upd: number; seq_scan: number; seq_tup_read: number }>;
+}
+
+/** Database-wide and per-table counters of a PostgreSQL database (flushed first), to see what one unit of work costs. */
+export async function dbCounters(url: string): Promise<DbCounters> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('select pg_stat_force_next_flush()').catch(() => {});
+    await c.query('select pg_stat_clear_snapshot()');
+    const d = (
+      await c.query(
+        `select xact_commit::float8, xact_rollback::float8, tup_inserted::float8, tup_updated::float8, tup_deleted::float8,
+                tup_fetched::float8 from pg_stat_database where datname = current_database()`,
+      )
+    ).rows[0] as Omit<DbCounters, 'tables'>;
+    const t = await c.query<{ relname: string; ins: number; upd: number; del: number; hot_upd: number; seq_scan: number; seq_tup_read: number }>(
+      `select relname, n_tup_ins::float8 as ins, n_tup_upd::float8 as upd, n_tup_del::float8 as del, n_tup_hot_upd::float8 as hot_upd,
+              seq_scan::float8, seq_tup_read::float8 from pg_stat_user_tables`,
+    );
+    return { ...d, tables: Object.fromEntries(t.rows.map(({ relname, ...r }) => [relname, r])) };
+  } finally {
+    await c.end();
+  }
+}
+
+/** The counters' growth between two snapshots, divided by `units` (tables that did not change are left out). */
+export function countersPer(a: DbCounters, b: DbCounters, units: number) {
+  const k = units || 1;
+  const per = (x: number, y: number) => round((y - x) / k, 2);
+  const tables: Record<string, { ins: number; upd: number; del: number; hot_upd: number; seq_scan: number; seq_tup_read: number }> = {};
+  for (const [name, t] of Object.entries(b.tables)) {
+    const t0 = a.tables[name] ?? { ins: 0, upd: 0, del: 0, hot_upd: 0, seq_scan: 0, seq_tup_read: 0 };
+    if (t.ins === t0.ins && t.upd === t0.upd && t.del === t0.del && t.seq_scan === t0.seq_scan) continue;
+    tables[name] = {
+      ins: per(t0.ins, t.ins),
+      upd: per(t0.upd, t.upd),
+      del: per(t0.del, t.del),
+      hot_upd: per(t0.hot_upd, t.hot_upd),
+      seq_scan: per(t0.seq_scan, t.seq_scan),
+      seq_tup_read: per(t0.seq_tup_read, t.seq_tup_read),
+    };
+  }
+  return {
+    commits: per(a.xact_commit, b.xact_commit),
+    rollbacks: per(a.xact_rollback, b.xact_rollback),
+    rows_inserted: per(a.tup_inserted, b.tup_inserted),
+    rows_updated: per(a.tup_updated, b.tup_updated),
+    rows_deleted: per(a.tup_deleted, b.tup_deleted),
+    rows_fetched: per(a.tup_fetched, b.tup_fetched),
+    tables,
+  };
+}

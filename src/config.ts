@@ -36,6 +36,8 @@ const ConfigSchema = z.object({
   WORKERS_IN_PROCESS: envBool.default(true),
   /** HMAC key for the audit chain (hex or base64, ≥ 32 bytes); default: DATA_DIR/audit.key, created on first start. */
   AUDIT_KEY: z.string().min(32).optional(),
+  /** Key of the links sent to people (appeal tokens are derived from it, never stored); default: DATA_DIR/link.key. */
+  LINK_KEY: z.string().min(32).optional(),
   /** DSA Transparency Database API base URL (e.g. https://transparency.dsa.ec.europa.eu); unset = submission off. */
   TDB_API_URL: z.string().url().optional(),
   /** Bearer token of the platform in the Transparency Database; unset = submission off. */
@@ -50,6 +52,13 @@ const ConfigSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   /** Sender of notification emails. */
   MAIL_FROM: z.string().min(3).default('Vigie <no-reply@localhost>'),
+  /** Let webhook endpoints point to loopback, private, link-local… addresses (single-box installs, tests); default: blocked. */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: envBool.default(false),
+  /** Comma-separated host names, IP addresses or CIDR ranges that webhooks may reach even when private (e.g. hooks.internal,10.0.5.0/24). */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== '')),
 });
 
 export interface Config {
@@ -75,6 +84,7 @@ export interface Config {
   jobsPollIntervalMs: number;
   workersInProcess: boolean;
   auditKey: string | undefined;
+  linkKey: string | undefined;
   tdbApiUrl: string | undefined;
   tdbApiToken: string | undefined;
   tdbBatchSize: number;
@@ -83,6 +93,8 @@ export interface Config {
   tdbSubmitIntervalMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  webhookAllowPrivateNetworks: boolean;
+  webhookAllowedHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -124,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobsPollIntervalMs: c.JOBS_POLL_INTERVAL_MS,
     workersInProcess: c.WORKERS_IN_PROCESS,
     auditKey: c.AUDIT_KEY,
+    linkKey: c.LINK_KEY,
     tdbApiUrl: c.TDB_API_URL,
     tdbApiToken: c.TDB_API_TOKEN,
     tdbBatchSize: c.TDB_BATCH_SIZE,
@@ -132,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     tdbSubmitIntervalMs: c.TDB_SUBMIT_INTERVAL_MS,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
+    webhookAllowPrivateNetworks: c.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    webhookAllowedHosts: c.WEBHOOK_ALLOWED_HOSTS,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { accountRoutes } from './accounts/index.ts';
 import { auditRoutes } from './audit/index.ts';
 import { caseRoutes } from './cases/index.ts';
-import { appealRoutes, decisionRoutes, tdbRoutes } from './decisions/index.ts';
+import { appealRoutes, decisionRoutes, governanceRoutes, publicDecisionRoutes, qualityRoutes, tdbRoutes } from './decisions/index.ts';
 import type { AnyRoute } from './http/route.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { noticeRoutes } from './notices/index.ts';
@@ -16,7 +16,10 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...noticeRoutes,
   ...caseRoutes,
   ...decisionRoutes,
+  ...governanceRoutes,
   ...appealRoutes,
+  ...qualityRoutes,
+  ...publicDecisionRoutes,
   ...tdbRoutes,
   ...auditRoutes,
   ...jobRoutes,

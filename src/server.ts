@@ -5,12 +5,13 @@ import type { Config } from './config.ts';
 import { tdbPeriodicTasks } from './decisions/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
+import { loadLinkKey } from './keys.ts';
 import { buildApp } from './http/app.ts';
 import { startWorker, type AnyJobType, type Worker } from './jobs/index.ts';
 import { emailDeliveryTask } from './notifications/index.ts';
 import { ALL_ROUTES } from './routes.ts';
 import { countServices, createService } from './services/index.ts';
-import { deliverDue } from './webhooks/index.ts';
+import { configureWebhookNetwork, deliverDue } from './webhooks/index.ts';
 
 /** Job types the workers run (background work that fits a job row; delivery loops are periodic tasks below). */
 export const JOB_TYPES: AnyJobType[] = [];
@@ -47,8 +48,11 @@ export async function createVigie(
   opts: { logger?: boolean; workers?: boolean; logStream?: { write(line: string): void } } = {},
 ): Promise<Vigie> {
   await prepareDatabase(database);
+  // Outbound webhooks: which addresses endpoints may point to (WEBHOOK_ALLOW_PRIVATE_NETWORKS, docs/webhooks.md).
+  configureWebhookNetwork(database.db, config);
   const setupToken = await issueSetupTokenIfNoUsers(database.db);
   const auditKey = loadAuditKey(config);
+  const linkKey = loadLinkKey(config);
   let worker: Worker | undefined;
   let ready = false;
   const { fastify, context } = await buildApp({
@@ -57,6 +61,7 @@ export async function createVigie(
       db: database.db,
       dbKind: database.kind,
       auditKey,
+      linkKey,
       wakeWorkers: () => worker?.poke(),
       isReady: () => ready,
     },
@@ -74,7 +79,7 @@ export async function createVigie(
         // Submission of statements of reasons to the DSA Transparency Database (off without TDB_API_URL/TOKEN).
         ...tdbPeriodicTasks(database.db, config),
         // Email delivery of the outbox (off without SMTP_URL: messages stay pending).
-        ...[emailDeliveryTask(database.db, config, context.log)].filter((t) => t !== null),
+        ...[emailDeliveryTask(database.db, config, context.log, linkKey)].filter((t) => t !== null),
         // Enforcement webhooks to the platform: signed POSTs after commit, retried with backoff (docs/webhooks.md).
         { name: 'webhook-deliver', intervalMs: config.jobsPollIntervalMs, run: () => deliverDue(database.db) },
       ],

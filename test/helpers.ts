@@ -76,6 +76,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       rateLimitKeyPerMinute: 100_000,
       auditSealIntervalMs: 60_000,
       jobsPollIntervalMs: 60_000,
+      // Test receivers listen on 127.0.0.1; test/webhook-ssrf.test.ts turns the guard back on.
+      webhookAllowPrivateNetworks: true,
       ...overrides,
     },
   );

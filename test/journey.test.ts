@@ -299,6 +299,10 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
     assert.equal(got.json.data.supersedes, first.id);
     assert.equal(got.json.data.outcome, 'no_action');
     assert.equal(got.json.data.case_id, caseId);
+    // What to lift: everything the first decision imposed; it is a reinstatement, the outcome of the appeal.
+    assert.equal(got.json.data.reinstatement, true);
+    assert.deepEqual(got.json.data.lifted, { visibility: first.statement?.tdb.decision_visibility, monetary: null, provision: null, account: null });
+    assert.equal(typeof got.json.data.appeal_id, 'string');
     assert.doesNotMatch(got.body, /author@example\.org|camille/i, 'no personal data');
     const deliveries = await sql<{ status: string; n: number }>`
       select status, count(*)::int as n from webhook_deliveries where endpoint_id = ${hook.id} group by status`.execute(h.db);

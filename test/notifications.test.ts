@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from '../src/db/index.ts';
+import { appealTokenFor } from '../src/decisions/appeal-token.ts';
+import { loadLinkKey } from '../src/keys.ts';
 import { deliverPendingEmails, type DeliveryLog } from '../src/notifications/index.ts';
 import { notice, startHarness, type Harness, type Session } from './helpers.ts';
 import { RESTRICTION } from './support/fixtures.ts';
@@ -24,7 +26,8 @@ describe('email delivery of the outbox', () => {
     info: (o, m) => void logged.push(JSON.stringify({ ...o, m })),
     warn: (o, m) => void logged.push(JSON.stringify({ ...o, m })),
   };
-  const deliver = (opts: { maxAttempts?: number } = {}) => deliverPendingEmails(h.db, h.config, { log, ...opts });
+  const tokens: string[] = [];
+  const deliver = (opts: { maxAttempts?: number } = {}) => deliverPendingEmails(h.db, h.config, { log, linkKey: loadLinkKey(h.config), ...opts });
 
   before(async () => {
     await smtp.start();
@@ -88,7 +91,7 @@ describe('email delivery of the outbox', () => {
       body: RESTRICTION,
     });
     assert.equal(res.statusCode, 201, res.body);
-    const d = res.json() as { decided_at: string; statement: { puid: string } };
+    const d = res.json() as { id: string; decided_at: string; statement: { puid: string } };
     const until = new Date(d.decided_at);
     until.setUTCMonth(until.getUTCMonth() + 6);
     const appealUntil = until.toISOString().slice(0, 10);
@@ -120,6 +123,13 @@ describe('email delivery of the outbox', () => {
     assert.ok(statement.text.includes(`Date limite pour contester cette décision auprès de nous : ${appealUntil}.`));
     assert.ok(statement.text.includes(d.statement.puid));
     assert.ok(!statement.text.includes('camille') && !statement.text.includes('Camille'), 'the author never learns who notified');
+    // How to appeal: the token derived from the link key (no PUBLIC_URL here, so no link).
+    const token = appealTokenFor(loadLinkKey(h.config), d.id);
+    tokens.push(token);
+    assert.ok(statement.text.includes(`- votre jeton de contestation : ${token}`));
+    assert.ok(statement.text.includes(`- la référence de la décision : ${d.id}`));
+    assert.ok(!statement.text.includes('#token='), 'no link without PUBLIC_URL');
+    for (const m of [outcomeFr, outcomeEn]) assert.ok(!m.text.includes(token), 'notifiers never get the appeal token');
   });
 
   it('SMTP server down: retried with backoff, then delivered once when it comes back', async () => {
@@ -216,6 +226,7 @@ describe('email delivery of the outbox', () => {
   it('logs carry ids and codes, never addresses, names or bodies', () => {
     assert.ok(logged.length > 0);
     const all = logged.join('\n');
-    for (const secret of ['@example.org', 'Camille', 'Other Reporter', 'Signalement', 'Exposé']) assert.ok(!all.includes(secret), `log contains ${secret}`);
+    for (const secret of ['@example.org', 'Camille', 'Other Reporter', 'Signalement', 'Exposé', 'jeton', ...tokens]) assert.ok(!all.includes(secret), `log contains ${secret}`);
+    assert.ok(tokens.length > 0);
   });
 });

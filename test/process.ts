@@ -44,7 +44,7 @@ export function vigieEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (k.startsWith('VIGIE_') || k.startsWith('NODE_TEST') || k === 'NODE_OPTIONS' || k === 'DATABASE_URL' || k === 'DATA_DIR' || k === 'AUDIT_KEY') continue;
     env[k] = v;
   }
-  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000', RATE_LIMIT_KEY_PER_MINUTE: '1000000', ...extra };
+  return { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000', RATE_LIMIT_KEY_PER_MINUTE: '1000000', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', ...extra };
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -32,6 +32,10 @@ export const PERMISSIONS = [
   'decisions:create',
   'decisions:correct',
   'decisions:read',
+  'decisions:approve',
+  'quality:review',
+  'quality:read',
+  'strikes:read',
   'appeals:read',
   'appeals:decide',
   'audit:read',
@@ -43,16 +47,27 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const MODERATION: Permission[] = ['cases:read', 'cases:claim', 'cases:escalate', 'cases:note', 'notices:read', 'decisions:create', 'decisions:read', 'appeals:read'];
+const MODERATION: Permission[] = [
+  'cases:read',
+  'cases:claim',
+  'cases:escalate',
+  'cases:note',
+  'notices:read',
+  'decisions:create',
+  'decisions:read',
+  'appeals:read',
+  'quality:review',
+  'strikes:read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
-  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign', 'decisions:correct', 'appeals:decide'],
+  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign', 'decisions:correct', 'decisions:approve', 'appeals:decide', 'quality:read'],
   moderator: ['service:read', 'notices:create', ...MODERATION],
   // Authority liaison: handles orders and referrals, so may see who notified.
   legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'decisions:read', 'appeals:read', 'audit:read', 'tdb:manage'],
-  analyst: ['service:read', 'notices:read', 'cases:read', 'decisions:read'],
-  auditor: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'appeals:read', 'audit:read', 'jobs:read'],
+  analyst: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'quality:read'],
+  auditor: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'appeals:read', 'audit:read', 'jobs:read', 'quality:read'],
   // Integration keys of the online service itself, and trusted flaggers (DSA Art. 22).
   platform: ['service:read', 'notices:create', 'actions:pull'],
   trusted_flagger: ['service:read', 'notices:create'],
@@ -60,7 +75,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   admin: 'Manages the service: members, API keys, teams, queues and triage policy; sees everything.',
-  senior_moderator: 'Moderates, claims escalated cases, reassigns cases, corrects decisions, decides appeals.',
+  senior_moderator: 'Moderates, claims escalated cases, reassigns cases, corrects decisions, approves decisions under the four-eyes rule, decides appeals, reads quality reports.',
   moderator: 'Claims and works cases in the queues of their teams, and decides them.',
   legal: 'Authority liaison: reads cases and notifier identities, adds notes, reads the audit log.',
   analyst: 'Reads notices and cases for analysis; no notifier identities.',

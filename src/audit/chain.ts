@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { inTransaction, sql, type Db } from '../db/index.ts';
+import { loadOrCreateKeyFile } from '../keys.ts';
 import { eventHash, STORED_EVENT_COLUMNS, type StoredEvent } from './record.ts';
 import { readWitness, writeWitness, type Witness } from './witness.ts';
 
@@ -26,22 +26,7 @@ export interface AuditKeyring {
 export function loadAuditKey(config: Pick<Config, 'auditKey' | 'dataDir'>): AuditKeyring {
   const witnessFile = path.join(config.dataDir, 'audit-heads.json');
   if (config.auditKey) return { key: Buffer.from(config.auditKey, 'utf8'), witnessFile };
-  const file = path.join(config.dataDir, 'audit.key');
-  try {
-    return { key: Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex'), witnessFile };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const key = crypto.randomBytes(32);
-  try {
-    fs.writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    // Another process created it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadAuditKey(config);
-    throw err;
-  }
-  return { key, witnessFile };
+  return { key: loadOrCreateKeyFile(config.dataDir, 'audit.key'), witnessFile };
 }
 
 export function chainHash(key: Buffer, prev: string, seq: number, eventId: number, evHash: string): string {

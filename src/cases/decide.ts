@@ -32,25 +32,66 @@ function present(c: CaseRow): CaseForDecision {
 
 /**
  * Locks a case the caller may see, for deciding or correcting it (in the caller's transaction).
- * `mustHoldClaim`: a first decision is taken by the moderator who holds the case.
+ * `claimed`: a first decision is taken by the moderator who holds the open case. `approval`: a decision
+ * held for four-eyes approval is taken by the approver (the case waits in `pending_approval`). `any`:
+ * corrections and appeals, on a case in any state.
  */
-export async function lockCaseForDecision(tx: Db, access: ServiceAccess, caseId: string, mustHoldClaim: boolean): Promise<CaseForDecision> {
+export async function lockCaseForDecision(tx: Db, access: ServiceAccess, caseId: string, mode: 'claimed' | 'approval' | 'any'): Promise<CaseForDecision> {
   const c = await findCase(tx, access.serviceId, caseId, true);
   const queue = c ? (await listQueueRows(tx, access.serviceId)).find((q) => q.id === c.queue_id) : undefined;
   if (!c || !queue || (queue.team_id !== null && !access.teamIds.includes(queue.team_id))) throw notFound('Case');
   const view = present(c);
-  if (mustHoldClaim) {
+  if (mode === 'claimed') {
+    if (view.status === 'pending_approval') throw new AppError('CASE_NOT_CLAIMABLE', 'A decision on this case is waiting for approval (four-eyes rule)');
     if (view.status !== 'open') throw new AppError('CASE_NOT_CLAIMABLE', 'The case is already decided; correct its decision instead');
     if (!access.userId || view.claimedBy !== access.userId) {
       throw new AppError('CASE_NOT_CLAIMED_BY_YOU', 'Claim the case before deciding it (your claim may have expired)');
     }
   }
+  if (mode === 'approval' && view.status !== 'pending_approval') throw new AppError('CONFLICT', `The case is ${view.status}, not waiting for approval`);
   return view;
 }
 
-/** Closes a decided case and releases its claim. */
+/** Closes a decided case (open, or waiting for approval) and releases its claim. */
 export async function closeCase(tx: Db, serviceId: string, caseId: string, actor: AuditActor, requestId: string | null, decisionId: string): Promise<void> {
-  await sql`update cases set status = 'closed', claimed_by = null, claim_expires_at = null, updated_at = now()
+  const r = await sql`update cases set status = 'closed', claimed_by = null, claim_expires_at = null, updated_at = now()
+            where id = ${caseId} and service_id = ${serviceId} and status in ('open', 'pending_approval')`.execute(tx);
+  if (Number(r.numAffectedRows ?? 0) > 0) {
+    await recordAudit(tx, { serviceId, actor, action: 'case.closed', subjectType: 'case', subjectId: caseId, data: { decision_id: decisionId }, requestId });
+  }
+}
+
+/**
+ * Four-eyes rule: the case of a decision proposed for approval leaves the queues (nobody else can claim and
+ * decide it meanwhile) until the proposal is approved (the case closes) or rejected ({@link returnCaseToQueue}).
+ */
+export async function holdCaseForApproval(tx: Db, serviceId: string, caseId: string, actor: AuditActor, requestId: string, proposalId: string): Promise<void> {
+  await sql`update cases set status = 'pending_approval', claimed_by = null, claim_expires_at = null, updated_at = now()
             where id = ${caseId} and service_id = ${serviceId} and status = 'open'`.execute(tx);
-  await recordAudit(tx, { serviceId, actor, action: 'case.closed', subjectType: 'case', subjectId: caseId, data: { decision_id: decisionId }, requestId });
+  await recordAudit(tx, { serviceId, actor, action: 'case.held_for_approval', subjectType: 'case', subjectId: caseId, data: { proposal_id: proposalId }, requestId });
+}
+
+/** A rejected proposal: the case goes back to its queue, unclaimed, with its deadline unchanged. */
+export async function returnCaseToQueue(tx: Db, serviceId: string, caseId: string, actor: AuditActor, requestId: string, proposalId: string): Promise<void> {
+  const r = await sql`update cases set status = 'open', updated_at = now()
+            where id = ${caseId} and service_id = ${serviceId} and status = 'pending_approval'`.execute(tx);
+  if (Number(r.numAffectedRows ?? 0) > 0) {
+    await recordAudit(tx, { serviceId, actor, action: 'case.returned_to_queue', subjectType: 'case', subjectId: caseId, data: { proposal_id: proposalId }, requestId });
+  }
+}
+
+/**
+ * A case about an account rather than one item (strike thresholds, DSA Art. 23(1)): opened in the queue and
+ * category of the case that triggered it, with no notice (own-initiative), and decided at once by the caller.
+ */
+export async function openAccountCase(tx: Db, serviceId: string, triggerCaseId: string, accountRef: string, actor: AuditActor, requestId: string): Promise<CaseForDecision> {
+  const r = await sql<{ id: string }>`
+    insert into cases (service_id, content_key, content_id, queue_id, category, subcategory, tier, deadline_at, status, notice_count)
+    select service_id, ${'account:' + accountRef}, ${accountRef}, queue_id, category, subcategory, tier, now(), 'open', 0
+    from cases where id = ${triggerCaseId} and service_id = ${serviceId}
+    on conflict (service_id, content_key) where status = 'open' do update set updated_at = now()
+    returning id`.execute(tx);
+  const id = (r.rows[0] as { id: string }).id;
+  await recordAudit(tx, { serviceId, actor, action: 'case.opened', subjectType: 'case', subjectId: id, data: { account_ref: accountRef, trigger_case_id: triggerCaseId }, requestId });
+  return present((await findCase(tx, serviceId, id, true)) as CaseRow);
 }

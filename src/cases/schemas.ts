@@ -9,7 +9,7 @@ const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const CaseListQuery = z.strictObject({
   queue: z.string().max(60).optional(),
-  status: z.enum(['open', 'closed']).default('open'),
+  status: z.enum(['open', 'pending_approval', 'closed']).default('open'),
   category: z.enum(CATEGORIES).optional(),
   breached: boolQuery.optional(),
   mass_report: boolQuery.optional(),

@@ -75,7 +75,7 @@ export async function findCase(db: Db, serviceId: string, caseId: string, lock =
 
 export interface CaseListFilter {
   queueIds: string[];
-  status: 'open' | 'closed';
+  status: 'open' | 'pending_approval' | 'closed';
   category?: string | undefined;
   breached?: boolean | undefined;
   massReport?: boolean | undefined;

@@ -1,4 +1,4 @@
-import { actorOf } from '../audit/index.ts';
+import { decisionRequest } from './request.ts';
 import { can, defineRoute, PUBLIC, type AnyRoute } from '../http/route.ts';
 import { appealAsAffectedUser, appealAsNotifier, decideAppeal, getAppeal, listAppeals } from './appeals.ts';
 import * as s from './schemas.ts';
@@ -12,7 +12,7 @@ export const appealRoutes: AnyRoute[] = [
     operationId: 'appealDecision',
     summary: 'Contest a decision as its affected user (public, free of charge, no account; DSA Art. 20)',
     description:
-      'With the appeal token returned once with the decision (`appeal_token`). Open for six months after the decision. ' +
+      'With the appeal token sent to the affected user with the statement of reasons (email link, also returned once to the moderator as `appeal_token`); the token of an earlier decision also opens the decision that corrected it. Open for six months after the decision. ' +
       'A wrong token or an unknown decision = 404; a corrected decision = DECISION_SUPERSEDED (contest the current one); ' +
       'an appeal already open on the decision = APPEAL_ALREADY_OPEN.',
     tags,
@@ -84,7 +84,7 @@ export const appealRoutes: AnyRoute[] = [
     bodyExample: s.APPEAL_DECISION_EXAMPLE,
     responses: { 200: { description: 'The decided appeal, and the new decision when reversed or modified' } },
     handler: async (ctx) => ({
-      body: await decideAppeal(ctx.app.db, ctx.access, actorOf(ctx.principal), ctx.requestId, ctx.params.id, ctx.body),
+      body: await decideAppeal(ctx.app.db, decisionRequest(ctx), ctx.params.id, ctx.body),
     }),
   }),
 ];

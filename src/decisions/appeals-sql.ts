@@ -42,7 +42,17 @@ export async function decisionForAppeal(
   const r = await sql<DecisionForAppeal>`
     select d.id, d.case_id, d.outcome, d.decided_by, d.created_at, (select n.id from decisions n where n.supersedes_id = d.id) as superseded_by,
            r.appeal_token_hash, r.email, r.locale
-    from decisions d left join decision_recipients r on r.decision_id = d.id
+    from decisions d
+    -- The affected user of this decision, or of the nearest decision it corrects that names one: a
+    -- correction without an affected user is still contested with the token the person was sent.
+    left join lateral (
+      with recursive back (id, supersedes_id, depth) as (
+        select d.id, d.supersedes_id, 0
+        union all
+        select p.id, p.supersedes_id, b.depth + 1 from decisions p join back b on p.id = b.supersedes_id where b.depth < 1000
+      )
+      select x.appeal_token_hash, x.email, x.locale from back b join decision_recipients x on x.decision_id = b.id order by b.depth limit 1
+    ) r on true
     where d.id = ${decisionId} and d.service_id = ${serviceId}`.execute(db);
   return r.rows[0];
 }

@@ -9,13 +9,14 @@
 import crypto from 'node:crypto';
 import { recordAudit, type AuditActor } from '../audit/index.ts';
 import { inTransaction, type Db } from '../db/index.ts';
-import type { ServiceAccess } from '../http/context.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { page } from '../http/pagination.ts';
 import { queueNotifierAppealMessages, verifyNotifier } from '../notices/index.ts';
 import * as q from './appeals-sql.ts';
-import { DecisionBody, type AppealDecisionInput } from './schemas.ts';
-import { appealDeadline, decide, sha256 } from './service.ts';
+import { DecisionBody, type AppealDecisionInput, type DecisionInput } from './schemas.ts';
+import { lockCaseForDecision } from '../cases/index.ts';
+import { loadDecisionPolicy } from './policy.ts';
+import { appealDeadline, presentTaken, sha256, takeDecision, type DecisionRequest } from './take.ts';
 
 const PUBLIC_ACTOR: AuditActor = { type: 'public', id: null };
 
@@ -131,7 +132,8 @@ export async function getAppeal(db: Db, serviceId: string, id: string) {
  * `reversed` corrects it with no action (the platform is told through the correction event to lift what it
  * imposed), `modified` corrects it with the given decision, `upheld` leaves it. Both parties are told.
  */
-export async function decideAppeal(db: Db, access: ServiceAccess, actor: AuditActor, requestId: string, appealId: string, input: AppealDecisionInput) {
+export async function decideAppeal(db: Db, req: DecisionRequest, appealId: string, input: AppealDecisionInput) {
+  const { access, actor, requestId } = req;
   if (!access.userId) throw new AppError('FORBIDDEN', 'Appeals are decided by people signed in, not by API keys (DSA Art. 20(6))');
   const userId = access.userId;
   return inTransaction(db, async (tx) => {
@@ -143,17 +145,25 @@ export async function decideAppeal(db: Db, access: ServiceAccess, actor: AuditAc
     if (original.decided_by === userId) {
       throw new AppError('APPEAL_SAME_DECIDER', 'You took the contested decision; another person must decide the appeal (DSA Art. 20(6))');
     }
-    let newDecision: Awaited<ReturnType<typeof decide>> | null = null;
+    // The appeal is itself the second look (by another, senior person): its correction takes effect at once,
+    // without a four-eyes proposal.
+    const correct = async (document: DecisionInput) => {
+      if (original.superseded_by) throw new AppError('DECISION_SUPERSEDED', `The contested decision was corrected meanwhile by ${original.superseded_by}`);
+      const c = await lockCaseForDecision(tx, access, original.case_id, 'any');
+      const policy = await loadDecisionPolicy(tx, access.serviceId);
+      const taken = await takeDecision(tx, req, { serviceId: access.serviceId, case: c, supersedesId: original.id, decidedBy: userId, approvedBy: null, document, policy, sample: false, appealId: appeal.id });
+      return presentTaken(tx, access.serviceId, taken, document.affected_user?.locale ?? 'en');
+    };
+    let newDecision: Awaited<ReturnType<typeof correct>> | null = null;
     if (input.outcome === 'reversed') {
       if (original.outcome === 'no_action') {
         throw new AppError('VALIDATION_FAILED', 'A decision to take no action is reversed with a new decision: use outcome "modified"', [
           { path: 'body.outcome', reason: 'use "modified" with the new decision' },
         ]);
       }
-      const body = DecisionBody.parse({ outcome: 'no_action', decision_facts: `Reversed on appeal: ${input.reason}` });
-      newDecision = await decide(tx, access, actor, requestId, { supersedes: original.id }, body);
+      newDecision = await correct(DecisionBody.parse({ outcome: 'no_action', decision_facts: `Reversed on appeal: ${input.reason}` }));
     } else if (input.outcome === 'modified') {
-      newDecision = await decide(tx, access, actor, requestId, { supersedes: original.id }, input.decision as NonNullable<AppealDecisionInput['decision']>);
+      newDecision = await correct(input.decision as NonNullable<AppealDecisionInput['decision']>);
     }
     const row = await q.markAppealDecided(tx, { id: appeal.id, outcome: input.outcome, reason: input.reason, decidedBy: userId, newDecisionId: newDecision?.id ?? null });
     // Both parties: the affected user (if they left an email) and the notifiers of the case.

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { actorOf } from '../audit/index.ts';
+import { decisionRequest } from './request.ts';
 import { notFound } from '../http/errors.ts';
 import { can, defineRoute, type AnyRoute } from '../http/route.ts';
 import * as s from './schemas.ts';
@@ -8,6 +8,10 @@ import { caseDecisions, findStatementByPuid } from './sql.ts';
 import { presentDecision } from './service.ts';
 
 const tags = ['decisions'];
+
+/** 201 with the decision when it took effect; 202 with the proposal when a four-eyes rule holds it. */
+const answer = (r: Awaited<ReturnType<typeof decide>>) =>
+  r.status === 'taken' ? { status: 201, body: r.decision } : { status: 202, body: { status: r.status, proposal: r.proposal } };
 
 export const decisionRoutes: AnyRoute[] = [
   defineRoute({
@@ -23,11 +27,11 @@ export const decisionRoutes: AnyRoute[] = [
     params: s.CaseParams,
     body: s.DecisionBody,
     bodyExample: s.DECISION_EXAMPLE,
-    responses: { 201: { description: 'The decision and its statement of reasons' } },
-    handler: async (ctx) => ({
-      status: 201,
-      body: await decide(ctx.app.db, ctx.access, actorOf(ctx.principal), ctx.requestId, { caseId: ctx.params.id }, ctx.body),
-    }),
+    responses: {
+      201: { description: 'The decision and its statement of reasons' },
+      202: { description: 'Held for approval under a four-eyes rule: `{status: "pending_approval", proposal}`; nothing takes effect until a senior approves it' },
+    },
+    handler: async (ctx) => answer(await decide(ctx.app.db, decisionRequest(ctx), { caseId: ctx.params.id }, ctx.body)),
   }),
   defineRoute({
     method: 'POST',
@@ -39,11 +43,11 @@ export const decisionRoutes: AnyRoute[] = [
     params: s.DecisionParams,
     body: s.DecisionBody,
     bodyExample: s.DECISION_EXAMPLE,
-    responses: { 201: { description: 'The new decision' } },
-    handler: async (ctx) => ({
-      status: 201,
-      body: await decide(ctx.app.db, ctx.access, actorOf(ctx.principal), ctx.requestId, { supersedes: ctx.params.id }, ctx.body),
-    }),
+    responses: {
+      201: { description: 'The new decision' },
+      202: { description: 'Held for approval under a four-eyes rule: `{status: "pending_approval", proposal}`' },
+    },
+    handler: async (ctx) => answer(await decide(ctx.app.db, decisionRequest(ctx), { supersedes: ctx.params.id }, ctx.body)),
   }),
   defineRoute({
     method: 'GET',

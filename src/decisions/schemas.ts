@@ -68,6 +68,11 @@ export const DecisionBody = z
     category_addition: z.array(z.enum(CATEGORIES)).optional(),
     category_specification: z.array(z.enum(KEYWORDS)).optional(),
     category_specification_other: text(500).optional(),
+    /**
+     * The content is manifestly illegal (DSA Art. 23(1)): the account that posted it (affected_user.platform_user_ref)
+     * gets a strike, and the service's strike thresholds may warn or suspend it.
+     */
+    manifestly_illegal: z.boolean().default(false),
     affected_user: z
       .strictObject({
         email: z.email().max(254).optional(),
@@ -78,8 +83,15 @@ export const DecisionBody = z
   })
   .superRefine(
     (d, ctx) => {
-      const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+      const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
       const has = (k: string) => (d as Record<string, unknown>)[k] !== undefined;
+      if (d.manifestly_illegal) {
+        if (d.outcome !== 'restriction' || d.decision_ground !== 'DECISION_GROUND_ILLEGAL_CONTENT') {
+          issue('manifestly_illegal', 'only for a restriction on the ground of illegal content');
+        } else if (d.affected_user?.platform_user_ref === undefined) {
+          issue('affected_user.platform_user_ref', 'required when manifestly_illegal is true: the account that gets the strike');
+        }
+      }
       if (d.outcome === 'no_action') {
         for (const k of [...RESTRICTION_FIELDS, 'decision_ground', ...ILLEGAL_FIELDS, ...INCOMPATIBLE_FIELDS]) {
           if (has(k)) issue(k, 'not allowed when outcome is no_action');

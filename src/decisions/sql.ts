@@ -6,6 +6,7 @@ export interface DecisionRow {
   supersedes_id: string | null;
   superseded_by: string | null;
   decided_by: string;
+  approved_by: string | null;
   outcome: string;
   details: Record<string, unknown>;
   created_at: Date;
@@ -15,11 +16,11 @@ export interface DecisionRow {
 
 export async function insertDecision(
   tx: Db,
-  d: { id: string; serviceId: string; caseId: string; supersedesId: string | null; decidedBy: string; outcome: string; details: unknown },
+  d: { id: string; serviceId: string; caseId: string; supersedesId: string | null; decidedBy: string; approvedBy: string | null; outcome: string; details: unknown },
 ): Promise<Date> {
   const r = await sql<{ created_at: Date }>`
-    insert into decisions (id, service_id, case_id, supersedes_id, decided_by, outcome, details)
-    values (${d.id}, ${d.serviceId}, ${d.caseId}, ${d.supersedesId}, ${d.decidedBy}, ${d.outcome}, ${JSON.stringify(d.details)}::jsonb)
+    insert into decisions (id, service_id, case_id, supersedes_id, decided_by, approved_by, outcome, details)
+    values (${d.id}, ${d.serviceId}, ${d.caseId}, ${d.supersedesId}, ${d.decidedBy}, ${d.approvedBy}, ${d.outcome}, ${JSON.stringify(d.details)}::jsonb)
     returning created_at`.execute(tx);
   return (r.rows[0] as { created_at: Date }).created_at;
 }
@@ -29,24 +30,25 @@ export async function insertStatement(tx: Db, s: { serviceId: string; decisionId
             values (${s.serviceId}, ${s.decisionId}, ${s.puid}, ${JSON.stringify(s.tdb)}::jsonb)`.execute(tx);
 }
 
-/** Records the affected user's contact (and the hash of their appeal token) and queues their statement of reasons. */
+/** Records the affected user's contact (and the hash of their appeal token) and queues their message (the statement of reasons, or a warning). */
 export async function insertRecipient(
   tx: Db,
   serviceId: string,
   decisionId: string,
   r: { email?: string | undefined; locale: string; platform_user_ref?: string | undefined },
   appealTokenHash: string,
+  template: 'statement_of_reasons' | 'account_warning',
 ): Promise<void> {
   await sql`insert into decision_recipients (decision_id, email, locale, platform_user_ref, appeal_token_hash)
             values (${decisionId}, ${r.email ?? null}, ${r.locale}, ${r.platform_user_ref ?? null}, ${appealTokenHash})`.execute(tx);
   if (r.email) {
     await sql`insert into outbox (service_id, kind, decision_id, template, locale)
-              values (${serviceId}, 'email', ${decisionId}, 'statement_of_reasons', ${r.locale})`.execute(tx);
+              values (${serviceId}, 'email', ${decisionId}, ${template}, ${r.locale})`.execute(tx);
   }
 }
 
 const DECISION_COLUMNS = sql`d.id, d.case_id, d.supersedes_id, (select n.id from decisions n where n.supersedes_id = d.id) as superseded_by,
-  d.decided_by, d.outcome, d.details, d.created_at, s.puid, s.tdb`;
+  d.decided_by, d.approved_by, d.outcome, d.details, d.created_at, s.puid, s.tdb`;
 
 export async function findDecision(db: Db, serviceId: string, id: string): Promise<DecisionRow | undefined> {
   const r = await sql<DecisionRow>`

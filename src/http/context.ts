@@ -42,6 +42,8 @@ export interface AppContext {
   auth: Authenticator;
   /** HMAC key of the audit chain and where its heads are witnessed (both outside the database). */
   auditKey: AuditKeyring;
+  /** Key from which the tokens in links sent to people are derived (appeal links); outside the database. */
+  linkKey: Buffer;
   /** Wakes the job workers after a commit that queued jobs (they also poll). */
   wakeWorkers(): void;
   /** Set once the workers and database are ready; /readyz reports it. */

@@ -150,21 +150,66 @@ function replay(prior: q.IdempotentResponse, requestHash: string) {
   return { status: prior.status_code, receipt: prior.response as Receipt, replayed: true };
 }
 
-/** What the notifier sees with their reference and token: status only, nothing about others. */
-export async function trackNotice(db: Db, serviceId: string, reference: string, token: string | undefined) {
+/**
+ * What the notifier sees with their reference and token: the status and, once decided, the outcome of each
+ * item they reported — nothing about the author, the moderators or other notifiers.
+ */
+export async function trackNotice(db: Db, serviceId: string, reference: string, token: string | undefined, now = new Date()) {
   const notice = await q.findNoticeByReference(db, serviceId, reference);
   const valid =
     notice !== undefined &&
     token !== undefined &&
     crypto.timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(notice.tracking_token_hash, 'hex'));
   if (!notice || !valid) throw notFound('Notice (or wrong tracking token)');
-  const st = await q.publicStatus(db, notice.id);
+  const [st, locations] = await Promise.all([q.publicStatus(db, notice.id), q.locationOutcomes(db, notice.id)]);
+  const decided = locations.some((l) => l.decision_id !== null);
   return {
     reference: notice.reference,
     status: st.in_review ? 'in_review' : notice.status,
     category: notice.category,
     received_at: notice.created_at.toISOString(),
     updated_at: (st.updated_at ?? notice.created_at).toISOString(),
+    // Once something was decided: per reported item, the decision now in force (a correction or reversal shows here).
+    outcome: decided ? locations.map((l) => locationOutcome(l, now)) : null,
+  };
+}
+
+/** Appeals are open for six months after the decision (DSA Art. 20(1)); the same rule as decisions' appealDeadline. */
+function appealDeadline(decidedAt: Date): string {
+  const d = new Date(decidedAt);
+  d.setUTCMonth(d.getUTCMonth() + 6);
+  return d.toISOString().slice(0, 10);
+}
+
+function restrictionKeys(tdb: Record<string, unknown> | null): string[] {
+  if (!tdb) return [];
+  const vis = Array.isArray(tdb.decision_visibility) ? (tdb.decision_visibility as unknown[]) : [];
+  return [...vis, tdb.decision_monetary, tdb.decision_provision, tdb.decision_account].filter((x): x is string => typeof x === 'string' && x !== '');
+}
+
+/** One reported item as its notifier sees it: nothing about the author, the moderators or other notifiers. */
+function locationOutcome(l: q.LocationOutcomeRow, now: Date) {
+  const item = { ...(l.url !== null ? { url: l.url } : {}), ...(l.content_id !== null ? { content_id: l.content_id } : {}) };
+  if (l.decision_id === null || l.decided_at === null) {
+    return { ...item, status: 'in_review' as const, decision: null, decided_at: null, restrictions: [], ground: null, appeal: null };
+  }
+  const openUntil = appealDeadline(new Date(l.decided_at));
+  const groundKey = l.restriction_tdb?.decision_ground;
+  const ownOpen = l.appeal_status === 'open' && l.appeal_on_current === true;
+  return {
+    ...item,
+    status: 'decided' as const,
+    decision: l.outcome === 'restriction' ? ('restriction' as const) : ('no_action' as const),
+    decided_at: new Date(l.decided_at).toISOString(),
+    restrictions: restrictionKeys(l.restriction_tdb),
+    ground: groundKey === 'DECISION_GROUND_ILLEGAL_CONTENT' ? 'illegal_content' : groundKey === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' ? 'terms_of_service' : null,
+    appeal: {
+      open_until: openUntil,
+      // The notifier may contest only a decision not to act (POST …/notices/:reference/appeals).
+      can_appeal: l.outcome === 'no_action' && now.toISOString().slice(0, 10) <= openUntil && !ownOpen,
+      status: l.appeal_status ?? 'none',
+      outcome: l.appeal_status === 'decided' ? l.appeal_outcome : null,
+    },
   };
 }
 

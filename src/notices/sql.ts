@@ -148,3 +148,45 @@ export async function publicStatus(db: Db, noticeId: string): Promise<{ in_revie
   return r.rows[0] ?? { in_review: false, updated_at: null };
 }
 
+
+export interface LocationOutcomeRow {
+  position: number;
+  url: string | null;
+  content_id: string | null;
+  decision_id: string | null;
+  outcome: string | null;
+  decided_at: Date | null;
+  restriction_tdb: Record<string, unknown> | null;
+  /** This notice's own latest appeal against a decision on the location's case, if any; `appeal_on_current`: against the current one. */
+  appeal_status: 'open' | 'decided' | null;
+  appeal_outcome: 'upheld' | 'reversed' | 'modified' | null;
+  appeal_on_current: boolean | null;
+}
+
+/**
+ * Each location of a notice with the current decision on its case (the last of the corrections chain).
+ * Reads the decisions domain's tables read-only: a public read model of the notifier's tracking page that
+ * must not import the decisions domain (decisions → notices is the dependency direction).
+ * Only what the notifier may know: the outcome, the restriction types and ground, their own appeal.
+ */
+export async function locationOutcomes(db: Db, noticeId: string): Promise<LocationOutcomeRow[]> {
+  const r = await sql<LocationOutcomeRow>`
+    select l.position, l.url, l.content_id, d.id as decision_id, d.outcome, d.created_at as decided_at,
+           (select jsonb_build_object('decision_visibility', s.tdb->'decision_visibility', 'decision_monetary', s.tdb->'decision_monetary',
+                                      'decision_provision', s.tdb->'decision_provision', 'decision_account', s.tdb->'decision_account',
+                                      'decision_ground', s.tdb->'decision_ground')
+            from statements_of_reasons s where s.decision_id = d.id) as restriction_tdb,
+           a.status as appeal_status, a.outcome as appeal_outcome, a.decision_id = d.id as appeal_on_current
+    from notice_locations l
+    left join lateral (
+      select x.id, x.outcome, x.created_at from decisions x
+      where x.case_id = l.case_id and not exists (select 1 from decisions n where n.supersedes_id = x.id)
+      order by x.created_at desc, x.id desc limit 1) d on true
+    left join lateral (
+      select p.status, p.outcome, p.decision_id from appeals p
+      where p.notice_id = l.notice_id and p.decision_id in (select y.id from decisions y where y.case_id = l.case_id)
+      order by p.created_at desc, p.id desc limit 1) a on true
+    where l.notice_id = ${noticeId}
+    order by l.position`.execute(db);
+  return r.rows.map((row) => ({ ...row, position: Number(row.position) }));
+}

@@ -8,16 +8,33 @@
  * is never marked sent without having been accepted.
  * Each message carries its outbox id in `X-Vigie-Message` so a duplicate can be recognised.
  *
- * Logs carry outbox ids, templates and error codes only — never addresses, names or bodies.
+ * Logs carry outbox ids, templates and error codes only — never addresses, names, bodies or tokens.
+ *
+ * The affected user's appeal token is derived at send time from the link key (it is never stored) and put
+ * in their statement of reasons (and their appeal outcome, as a link) only if its sha256 is the one stored
+ * with the decision: after a change of link key it would open nothing, so it is left out (a warning with
+ * the outbox id) and the email says how to contact us instead.
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { appealForMessage, decisionForMessage } from '../decisions/index.ts';
+import { appealForMessage, decisionForMessage, recipientDecisionBefore, type DecisionMessageData } from '../decisions/index.ts';
 import type { PeriodicTask } from '../jobs/index.ts';
 import { noticeForMessage } from '../notices/index.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { claimDueEmail, markFailed, markSent, markSkipped, type ClaimedMessage } from './sql.ts';
-import { acknowledgement, appealAcknowledgement, appealOutcome, localeOf, outcome, statementOfReasons, type EmailContent } from './templates.ts';
+import {
+  accountWarning,
+  acknowledgement,
+  appealAcknowledgement,
+  appealOutcome,
+  correctedStatement,
+  localeOf,
+  outcome,
+  statementLink,
+  statementOfReasons,
+  type AppealAccess,
+  type EmailContent,
+} from './templates.ts';
 
 /** ~68 minutes of retries in total (2 + 4 + … + 2048 s) before a message is dead. */
 export const DEFAULT_MAX_ATTEMPTS = 12;
@@ -37,6 +54,11 @@ export interface DeliveryOptions {
   /** Messages per run at most. */
   batch?: number;
   maxAttempts?: number;
+  /**
+   * The link key (AppContext.linkKey) from which appeal tokens are derived. Without it, emails to affected
+   * users carry no token nor link (they say how to contact us instead).
+   */
+  linkKey?: Buffer;
 }
 
 export interface DeliveryReport {
@@ -50,8 +72,25 @@ type DeliveryConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl'>;
 
 type Composed = { to: string; content: EmailContent } | { skip: string };
 
+interface ComposeContext {
+  db: Db;
+  publicUrl: string | undefined;
+  linkKey: Buffer | undefined;
+  /** Warns about this message (outbox id only). */
+  warn(msg: string): void;
+}
+
+/** The affected user's appeal token and link for a decision, when they can be given (see the header). */
+function appealAccess(ctx: ComposeContext, decision: DecisionMessageData): AppealAccess {
+  const check = ctx.linkKey ? decision.appealToken(ctx.linkKey) : { status: 'none' as const };
+  if (check.status === 'key_changed') ctx.warn('appeal token left out: the link key changed since the decision');
+  const token = check.status === 'ok' ? check.token : null;
+  return { decisionId: decision.decisionId, token, link: statementLink(ctx.publicUrl, decision.serviceSlug, decision.decisionId, token) };
+}
+
 /** Recipient and text of one message, read through the notices and decisions domains. */
-async function compose(db: Db, m: ClaimedMessage, publicUrl: string | undefined): Promise<Composed> {
+async function compose(ctx: ComposeContext, m: ClaimedMessage): Promise<Composed> {
+  const { db, publicUrl } = ctx;
   const locale = localeOf(m.locale);
   switch (m.template) {
     case 'notice_acknowledgement': {
@@ -71,9 +110,27 @@ async function compose(db: Db, m: ClaimedMessage, publicUrl: string | undefined)
       const decision = m.decision_id ? await decisionForMessage(db, m.decision_id) : undefined;
       if (!decision) return { skip: 'decision not found' };
       if (!decision.recipient?.email) return { skip: 'no recipient email' };
-      const content = statementOfReasons(locale, decision);
+      if (!decision.tdb) return { skip: 'decision has no statement of reasons' };
+      const content = statementOfReasons(locale, decision, appealAccess(ctx, decision));
       if (!content) return { skip: 'decision has no statement of reasons' };
       return { to: decision.recipient.email, content };
+    }
+    case 'account_warning': {
+      const decision = m.decision_id ? await decisionForMessage(db, m.decision_id) : undefined;
+      if (!decision) return { skip: 'decision not found' };
+      if (!decision.recipient?.email) return { skip: 'no recipient email' };
+      const content = accountWarning(locale, decision, appealAccess(ctx, decision));
+      if (!content) return { skip: 'decision is not a warning' };
+      return { to: decision.recipient.email, content };
+    }
+    case 'statement_corrected': {
+      // On the new decision; to the affected user of the decision it corrected (their token is for that one).
+      const current = m.decision_id ? await decisionForMessage(db, m.decision_id) : undefined;
+      const earlierId = m.decision_id ? await recipientDecisionBefore(db, m.decision_id) : undefined;
+      const earlier = earlierId ? await decisionForMessage(db, earlierId) : undefined;
+      if (!current || !earlier) return { skip: 'decision not found' };
+      if (!earlier.recipient?.email) return { skip: 'no recipient email' };
+      return { to: earlier.recipient.email, content: correctedStatement(locale, earlier, current, appealAccess(ctx, earlier)) };
     }
     case 'appeal_acknowledgement':
     case 'appeal_outcome': {
@@ -93,7 +150,9 @@ async function compose(db: Db, m: ClaimedMessage, publicUrl: string | undefined)
       if (!to) return { skip: 'no recipient email' };
       if (m.template === 'appeal_acknowledgement') return { to, content: appealAcknowledgement(locale, appeal, reference) };
       if (appeal.outcome === null) return { skip: 'appeal not decided' };
-      return { to, content: appealOutcome(locale, { ...appeal, outcome: appeal.outcome }, reference) };
+      // The affected user's link opens the contested decision's page, which shows the decision now in force.
+      const link = m.notice_id ? null : appealAccess(ctx, decision).link;
+      return { to, content: appealOutcome(locale, { ...appeal, outcome: appeal.outcome }, reference, link) };
     }
     default:
       return { skip: `unknown template ${m.template}` };
@@ -134,7 +193,10 @@ export async function deliverPendingEmails(db: Db, config: DeliveryConfig, opts:
       const m = await claimDueEmail(db, LEASE_SECONDS);
       if (!m) break;
       try {
-        const composed = await compose(db, m, config.publicUrl);
+        const composed = await compose(
+          { db, publicUrl: config.publicUrl, linkKey: opts.linkKey, warn: (msg) => opts.log?.warn({ outboxId: m.id }, msg) },
+          m,
+        );
         if ('skip' in composed) {
           await markSkipped(db, m.id, composed.skip);
           report.skipped++;
@@ -171,9 +233,14 @@ export async function deliverPendingEmails(db: Db, config: DeliveryConfig, opts:
   return report;
 }
 
-/** The worker's periodic task, or null when SMTP_URL is unset (delivery off). */
-export function emailDeliveryTask(db: Db, config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'jobsPollIntervalMs'>, log: DeliveryLog): PeriodicTask | null {
+/** The worker's periodic task, or null when SMTP_URL is unset (delivery off). `linkKey`: AppContext.linkKey. */
+export function emailDeliveryTask(
+  db: Db,
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'jobsPollIntervalMs'>,
+  log: DeliveryLog,
+  linkKey: Buffer,
+): PeriodicTask | null {
   if (!config.smtpUrl) return null;
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
-  return { name: 'outbox-email', intervalMs: config.jobsPollIntervalMs, run: () => deliverPendingEmails(db, config, { mailer, log }) };
+  return { name: 'outbox-email', intervalMs: config.jobsPollIntervalMs, run: () => deliverPendingEmails(db, config, { mailer, log, linkKey }) };
 }

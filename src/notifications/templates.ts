@@ -129,11 +129,58 @@ export function outcome(locale: Locale, notice: NoticeMessageData, decision: Dec
   };
 }
 
-/** The statement of reasons, to the affected user (DSA Art. 17): the full text and the appeal deadline. */
-export function statementOfReasons(locale: Locale, decision: DecisionMessageData): EmailContent | null {
+/**
+ * How the affected user contests a decision: their appeal token (derived at send time, never stored) and,
+ * when PUBLIC_URL is set, a link to the statement page that carries it. `token` is null when it could not
+ * be given (the link key changed since the decision): the email then says how to contact us instead.
+ */
+export interface AppealAccess {
+  decisionId: string;
+  token: string | null;
+  link: string | null;
+}
+
+/**
+ * The affected user's link to a statement: `${PUBLIC_URL}/statements/<service>/<decision>#token=<token>`.
+ * The token is in the fragment, which browsers never send to the server nor in Referer: the page reads it
+ * and sends it in the X-Appeal-Token header to GET …/decisions/:id/statement and in the body of POST …/appeals.
+ */
+export function statementLink(publicUrl: string | undefined, serviceSlug: string, decisionId: string, token: string | null): string | null {
+  if (!publicUrl || !token) return null;
+  return `${publicUrl.replace(/\/+$/, '')}/statements/${encodeURIComponent(serviceSlug)}/${encodeURIComponent(decisionId)}#token=${encodeURIComponent(token)}`;
+}
+
+function howToAppeal(locale: Locale, access: AppealAccess, until: string): string[] {
+  if (locale === 'fr') {
+    if (!access.token) {
+      return [`Pour contester cette décision (gratuitement, jusqu'au ${until}), contactez-nous en indiquant la référence de la décision : ${access.decisionId}.`];
+    }
+    return [
+      `Pour contester cette décision (gratuitement, jusqu'au ${until}) :`,
+      ...(access.link ? [`ouvrez ce lien personnel, qui affiche aussi cet exposé des motifs et l'état de votre contestation :`, access.link, 'ou indiquez :'] : ['indiquez :']),
+      `- la référence de la décision : ${access.decisionId}`,
+      `- votre jeton de contestation : ${access.token}`,
+      'Ce lien et ce jeton vous sont personnels : ne les transmettez pas.',
+    ];
+  }
+  if (!access.token) {
+    return [`To contest this decision (free of charge, until ${until}), contact us quoting the decision reference: ${access.decisionId}.`];
+  }
+  return [
+    `To contest this decision (free of charge, until ${until}):`,
+    ...(access.link ? ['open this personal link, which also shows this statement of reasons and where your complaint stands:', access.link, 'or give:'] : ['give:']),
+    `- the decision reference: ${access.decisionId}`,
+    `- your appeal token: ${access.token}`,
+    'This link and this token are personal to you: do not share them.',
+  ];
+}
+
+/** The statement of reasons, to the affected user (DSA Art. 17): the full text, the appeal deadline and how to appeal. */
+export function statementOfReasons(locale: Locale, decision: DecisionMessageData, access: AppealAccess): EmailContent | null {
   const st = decision.statement(locale);
   if (!st) return null;
   const body = st.sections.flatMap((s) => [s.heading, s.text, '']);
+  const appeal = howToAppeal(locale, access, decision.appealUntil);
   if (locale === 'fr') {
     return {
       subject: `${st.title} : décision concernant votre contenu`,
@@ -141,12 +188,15 @@ export function statementOfReasons(locale: Locale, decision: DecisionMessageData
         'Bonjour,',
         '',
         "Nous avons pris une décision concernant un contenu ou un compte qui vous est associé. En voici l'exposé des motifs.",
+        ...(decision.supersedes ? [`Cette décision remplace une décision antérieure (référence ${decision.supersedes}).`] : []),
         '',
         st.title,
         '',
         ...body,
         `Date limite pour contester cette décision auprès de nous : ${decision.appealUntil}.`,
         ...(decision.puid ? [`Référence de la décision : ${decision.puid}`] : []),
+        '',
+        ...appeal,
         '',
         SIGNATURE.fr,
       ].join('\n'),
@@ -158,6 +208,7 @@ export function statementOfReasons(locale: Locale, decision: DecisionMessageData
       'Hello,',
       '',
       'We have taken a decision about content or an account associated with you. Here is the statement of reasons.',
+      ...(decision.supersedes ? [`This decision replaces an earlier one (reference ${decision.supersedes}).`] : []),
       '',
       st.title,
       '',
@@ -165,6 +216,106 @@ export function statementOfReasons(locale: Locale, decision: DecisionMessageData
       `Deadline to contest this decision with us: ${decision.appealUntil}.`,
       ...(decision.puid ? [`Decision reference: ${decision.puid}`] : []),
       '',
+      ...appeal,
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}
+
+/**
+ * The prior warning before a suspension (DSA Art. 23(1)), to the affected user: why, what comes next, and how
+ * to contest it (a warning is a decision like any other).
+ */
+export function accountWarning(locale: Locale, decision: DecisionMessageData, access: AppealAccess): EmailContent | null {
+  const w = decision.warning;
+  if (!w) return null;
+  const appeal = howToAppeal(locale, access, decision.appealUntil);
+  if (locale === 'fr') {
+    const next = w.next
+      ? w.next.action === 'suspension'
+        ? `Si un nouveau contenu manifestement illicite est publié depuis votre compte, celui-ci sera suspendu pendant ${w.next.suspension_days ?? 0} jours.`
+        : 'Si un nouveau contenu manifestement illicite est publié depuis votre compte, vous recevrez un nouvel avertissement.'
+      : '';
+    return {
+      subject: 'Avertissement concernant votre compte',
+      text: [
+        'Bonjour,',
+        '',
+        `Plusieurs contenus publiés depuis votre compte (${w.activeStrikes}) ont été jugés manifestement illicites et ont fait l'objet de décisions de modération.`,
+        "Conformément à l'article 23, paragraphe 1, du règlement (UE) 2022/2065 sur les services numériques, nous vous adressons cet avertissement préalable.",
+        ...(next ? ['', next] : []),
+        '',
+        'Faits et décisions pris en compte (en anglais) :',
+        w.facts,
+        '',
+        ...appeal,
+        '',
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  const next = w.next
+    ? w.next.action === 'suspension'
+      ? `If manifestly illegal content is posted from your account again, the account will be suspended for ${w.next.suspension_days ?? 0} days.`
+      : 'If manifestly illegal content is posted from your account again, you will receive another warning.'
+    : '';
+  return {
+    subject: 'A warning about your account',
+    text: [
+      'Hello,',
+      '',
+      `Several items of content posted from your account (${w.activeStrikes}) were found to be manifestly illegal and were acted upon.`,
+      'Under Article 23(1) of Regulation (EU) 2022/2065 (Digital Services Act), this is our prior warning.',
+      ...(next ? ['', next] : []),
+      '',
+      'Facts and decisions taken into account:',
+      w.facts,
+      '',
+      ...appeal,
+      '',
+      SIGNATURE.en,
+    ].join('\n'),
+  };
+}
+
+/**
+ * A decision corrected (not on appeal), to the affected user of the decision it replaces: the decision now in
+ * force with its statement of reasons (or that no restriction applies any more), and their personal link.
+ * `access` is for the earlier decision (their token); its page shows the decision now in force.
+ */
+export function correctedStatement(locale: Locale, earlier: DecisionMessageData, current: DecisionMessageData, access: AppealAccess): EmailContent {
+  const st = current.statement(locale);
+  const body = st ? st.sections.flatMap((s) => [s.heading, s.text, '']) : [];
+  if (locale === 'fr') {
+    return {
+      subject: 'Décision corrigée concernant votre contenu',
+      text: [
+        'Bonjour,',
+        '',
+        `Nous avons corrigé notre décision ${earlier.decisionId} concernant un contenu ou un compte qui vous est associé. La nouvelle décision la remplace.`,
+        '',
+        ...(st
+          ? ["En voici l'exposé des motifs.", '', st.title, '', ...body, ...(current.puid ? [`Référence de la décision : ${current.puid}`, ''] : [])]
+          : ["Aucune restriction ne s'applique plus : les restrictions imposées par la décision précédente sont levées.", '']),
+        ...(access.link
+          ? ["La décision en vigueur, son exposé des motifs et l'état de vos contestations (lien personnel, ne le transmettez pas) :", access.link, '']
+          : []),
+        SIGNATURE.fr,
+      ].join('\n'),
+    };
+  }
+  return {
+    subject: 'Corrected decision about your content',
+    text: [
+      'Hello,',
+      '',
+      `We have corrected our decision ${earlier.decisionId} about content or an account associated with you. The new decision replaces it.`,
+      '',
+      ...(st
+        ? ['Here is its statement of reasons.', '', st.title, '', ...body, ...(current.puid ? [`Decision reference: ${current.puid}`, ''] : [])]
+        : ['No restriction applies any more: the restrictions imposed by the earlier decision are lifted.', '']),
+      ...(access.link ? ['The decision now in force, its statement of reasons and where your complaints stand (personal link, do not share it):', access.link, ''] : []),
       SIGNATURE.en,
     ].join('\n'),
   };
@@ -214,13 +365,23 @@ const APPEAL_OUTCOMES: Record<'upheld' | 'reversed' | 'modified', Record<Locale,
   },
 };
 
-/** The outcome of an internal complaint (DSA Art. 20(4)-(5)), to each party, with the further redress available. */
+/**
+ * The outcome of an internal complaint (DSA Art. 20(4)-(5)), to each party, with the further redress available.
+ * `statementUrl`: to the affected user, their link to the statement page, which shows the decision now in force.
+ */
 export function appealOutcome(
   locale: Locale,
   appeal: AppealMessageData & { outcome: 'upheld' | 'reversed' | 'modified' },
   noticeReference: string | null,
+  statementUrl: string | null = null,
 ): EmailContent {
   const what = APPEAL_OUTCOMES[appeal.outcome][locale];
+  const link =
+    statementUrl === null
+      ? []
+      : locale === 'fr'
+        ? ['', "La décision en vigueur et son exposé des motifs (lien personnel, ne le transmettez pas) :", statementUrl]
+        : ['', 'The decision now in force and its statement of reasons (personal link, do not share it):', statementUrl];
   if (locale === 'fr') {
     return {
       subject: noticeReference ? `Résultat de la contestation (signalement ${noticeReference})` : 'Résultat de la contestation de notre décision',
@@ -229,6 +390,7 @@ export function appealOutcome(
         '',
         `Une décision${noticeReference ? ` concernant votre signalement ${noticeReference}` : ' qui vous concerne'} a été contestée auprès de nous.`,
         what,
+        ...link,
         '',
         "Si vous n'êtes pas d'accord, vous pouvez saisir un organisme de règlement extrajudiciaire des litiges certifié " +
           '(article 21 du règlement sur les services numériques) ou un tribunal.',
@@ -244,6 +406,7 @@ export function appealOutcome(
       '',
       `A decision ${noticeReference ? `on your notice ${noticeReference}` : 'concerning you'} was contested with us.`,
       what,
+      ...link,
       '',
       'If you disagree, you can refer it to a certified out-of-court dispute settlement body (Article 21 of the Digital Services Act) or to a court.',
       '',

@@ -1,15 +1,88 @@
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import type { Db } from '../db/index.ts';
+import { bareHost, BlockedAddressError, netGuardOf, STRICT_GUARD, type NetGuard } from './net-guard.ts';
 import { signatureHeader } from './signature.ts';
 import { claimDue, finishAttempt, type ClaimedDelivery } from './sql.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
+
+/** The outbound guard of each open database, set by createVigie from the configuration; unset = STRICT_GUARD. */
+const guards = new WeakMap<Db, { guard: NetGuard; agents: Agents }>();
+
+interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/**
+ * Keep-alive agents whose sockets resolve host names through the guard's lookup: a pooled socket was
+ * checked when it connected, and a new one connects only to an address that passed the check.
+ */
+function agentsOf(guard: NetGuard): Agents {
+  const opts = { keepAlive: true, maxSockets: 20, lookup: guard.lookup };
+  return { http: new http.Agent(opts), https: new https.Agent(opts) };
+}
+
+const strict = { guard: STRICT_GUARD, agents: agentsOf(STRICT_GUARD) };
+
+/** Applies WEBHOOK_ALLOW_PRIVATE_NETWORKS / WEBHOOK_ALLOWED_HOSTS to the deliveries sent from this database. */
+export function configureWebhookNetwork(db: Db, config: Parameters<typeof netGuardOf>[0]): NetGuard {
+  const guard = netGuardOf(config);
+  guards.set(db, { guard, agents: agentsOf(guard) });
+  return guard;
+}
+
+/** The guard that applies to endpoint URLs and deliveries of this database. */
+export function webhookNetGuard(db: Db): NetGuard {
+  return (guards.get(db) ?? strict).guard;
+}
+
+/**
+ * One POST, through the guard: an IP literal is checked here (sockets do no lookup for those), a host
+ * name by the agent's lookup at connect time. Redirects are not followed (a 3xx is a failed attempt).
+ * The response body is drained (so the socket can be reused) and not kept; the timeout covers it all.
+ */
+function post(target: string, headers: Record<string, string>, body: string, timeoutMs: number, g: { guard: NetGuard; agents: Agents }): Promise<number> {
+  const u = new URL(target);
+  const host = bareHost(u.hostname);
+  if (net.isIP(host)) {
+    const blocked = g.guard.checkAddress(host, host);
+    if (blocked) return Promise.reject(blocked);
+  }
+  const isHttps = u.protocol === 'https:';
+  const signal = AbortSignal.timeout(timeoutMs);
+  return new Promise<number>((resolve, reject) => {
+    const req = (isHttps ? https : http).request(
+      {
+        protocol: u.protocol,
+        hostname: host,
+        port: u.port || (isHttps ? 443 : 80),
+        path: u.pathname + u.search,
+        method: 'POST',
+        agent: isHttps ? g.agents.https : g.agents.http,
+        lookup: g.guard.lookup,
+        signal,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.resume();
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** Exponential backoff: 30 s, 1 min, 2 min… capped at 6 h; with 12 attempts a delivery is retried for about a day. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(6 * 3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
-async function attempt(db: Db, d: ClaimedDelivery, timeoutMs: number): Promise<string> {
+async function attempt(db: Db, d: ClaimedDelivery, timeoutMs: number, g: { guard: NetGuard; agents: Agents }): Promise<string> {
   const started = Date.now();
   const finish = (ok: boolean, statusCode: number | null, error: string | null, giveUp = false) =>
     finishAttempt(db, d, { ok, giveUp, statusCode, error: error?.slice(0, 1000) ?? null, durationMs: Date.now() - started, retryInSeconds: retryDelaySeconds(d.attempts) });
@@ -18,11 +91,9 @@ async function attempt(db: Db, d: ClaimedDelivery, timeoutMs: number): Promise<s
   const body = JSON.stringify(d.payload);
   const timestamp = Math.floor(Date.now() / 1000);
   try {
-    const res = await fetch(d.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
+    const status = await post(
+      d.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Vigie-Webhooks/1',
         'vigie-event-id': d.event_id,
@@ -31,14 +102,20 @@ async function attempt(db: Db, d: ClaimedDelivery, timeoutMs: number): Promise<s
         'vigie-signature': signatureHeader(d.secret, timestamp, body),
       },
       body,
-    });
-    // Drain (bounded by the same timeout) so the connection can be reused; the content is not kept.
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status >= 200 && res.status < 300) return finish(true, res.status, null);
-    return finish(false, res.status, `HTTP ${res.status}`);
+      timeoutMs,
+      g,
+    );
+    if (status >= 200 && status < 300) return finish(true, status, null);
+    return finish(false, status, `HTTP ${status}`);
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const message = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timeout after ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    // The guard refused every address of the host: this will not change without a configuration change
+    // (WEBHOOK_ALLOW_PRIVATE_NETWORKS / WEBHOOK_ALLOWED_HOSTS), so the delivery ends dead at once; an admin
+    // can replay it after fixing the endpoint or the configuration.
+    const blocked = err instanceof BlockedAddressError ? err : (err as { cause?: unknown }).cause instanceof BlockedAddressError ? ((err as { cause: BlockedAddressError }).cause) : null;
+    if (blocked) return finish(false, null, blocked.message, true);
+    const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+    const message = timedOut ? `timeout after ${timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.cause?.message ?? e.message);
     return finish(false, null, message);
   }
 }
@@ -49,9 +126,10 @@ async function attempt(db: Db, d: ClaimedDelivery, timeoutMs: number): Promise<s
  * Returns how many were attempted.
  */
 export async function deliverDue(db: Db, opts: { timeoutMs?: number; batch?: number } = {}): Promise<number> {
+  const g = guards.get(db) ?? strict;
   const timeoutMs = opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   const leaseSeconds = Math.max(60, Math.ceil((timeoutMs * 3) / 1000));
   const claimed = await claimDue(db, opts.batch ?? 20, leaseSeconds);
-  await Promise.all(claimed.map((d) => attempt(db, d, timeoutMs)));
+  await Promise.all(claimed.map((d) => attempt(db, d, timeoutMs, g)));
   return claimed.length;
 }

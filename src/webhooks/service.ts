@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { recordAudit, type AuditActor } from '../audit/index.ts';
 import { inTransaction, type Db } from '../db/index.ts';
 import type { ServiceAccess } from '../http/context.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound, validationError } from '../http/errors.ts';
 import { encodeCursor } from '../http/pagination.ts';
+import { webhookNetGuard } from './deliver.ts';
 import type { EventType } from './schemas.ts';
 import { newEndpointSecret } from './signature.ts';
 import * as q from './sql.ts';
@@ -35,7 +36,36 @@ export interface DecisionEvent {
   puid: string | null;
   /** Where the content is (from the cases domain). */
   content: { url: string | null; id: string | null };
+  /** The platform's own reference of the account concerned, when the moderator gave it (needed to act on an account). */
+  account: string | null;
   decision: DecisionFacts;
+  /** The decision superseded (corrections): what it imposed, so the platform knows what to lift. */
+  previous?: DecisionFacts | null;
+  /** The appeal whose outcome this correction is (DSA Art. 20(4)). */
+  appealId?: string | null;
+}
+
+type Restrictions = { visibility: string[]; monetary: string | null; provision: string | null; account: string | null };
+
+function restrictionsOf(d: DecisionFacts): Restrictions {
+  return {
+    visibility: d.decision_visibility ? [...d.decision_visibility] : [],
+    monetary: d.decision_monetary ?? null,
+    provision: d.decision_provision ?? null,
+    account: d.decision_account ?? null,
+  };
+}
+
+/** What the superseded decision imposed that the new one does not: to be lifted (content reinstated, account restored). */
+function lifted(previous: DecisionFacts, now: DecisionFacts): Restrictions {
+  const p = restrictionsOf(previous);
+  const n = restrictionsOf(now);
+  return {
+    visibility: p.visibility.filter((v) => !n.visibility.includes(v)),
+    monetary: p.monetary && p.monetary !== n.monetary ? p.monetary : null,
+    provision: p.provision && p.provision !== n.provision ? p.provision : null,
+    account: p.account && p.account !== n.account ? p.account : null,
+  };
 }
 
 /**
@@ -58,12 +88,8 @@ export async function queueDecisionEvent(tx: Db, e: DecisionEvent): Promise<{ ev
       outcome: d.outcome,
       decided_at: e.decidedAt.toISOString(),
       content: e.content,
-      restrictions: {
-        visibility: d.decision_visibility ? [...d.decision_visibility] : [],
-        monetary: d.decision_monetary ?? null,
-        provision: d.decision_provision ?? null,
-        account: d.decision_account ?? null,
-      },
+      account: e.account ? { ref: e.account } : null,
+      restrictions: restrictionsOf(d),
       territorial_scope: d.territorial_scope ? [...d.territorial_scope] : null,
       end_dates: {
         visibility: d.end_date_visibility_restriction ?? null,
@@ -75,10 +101,21 @@ export async function queueDecisionEvent(tx: Db, e: DecisionEvent): Promise<{ ev
       category: d.category ?? null,
       automated_decision: d.automated_decision ?? null,
       statement_puid: e.puid,
+      ...(e.supersedes ? correctionData(e) : {}),
     },
   };
   const deliveries = await q.insertEvent(tx, { id, serviceId: e.serviceId, type, decisionId: e.decisionId, payload });
   return { eventId: id, deliveries };
+}
+
+/** For a correction: what to lift, whether content or an account is reinstated, and the appeal if it is one's outcome. */
+function correctionData(e: DecisionEvent) {
+  const lift = e.previous ? lifted(e.previous, e.decision) : { visibility: [], monetary: null, provision: null, account: null };
+  return {
+    lifted: lift,
+    reinstatement: lift.visibility.length > 0 || lift.monetary !== null || lift.provision !== null || lift.account !== null,
+    appeal_id: e.appealId ?? null,
+  };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -112,6 +149,9 @@ export async function createEndpoint(
   actor: AuditActor,
   requestId: string,
 ) {
+  // Outbound network safety (docs/webhooks.md): no loopback, private, link-local… target, unless configured.
+  const refused = webhookNetGuard(db).checkEndpointUrl(input.url);
+  if (refused) throw validationError([{ path: 'body.url', reason: refused }]);
   const secret = newEndpointSecret();
   return inTransaction(db, async (tx) => {
     const row = await q.insertEndpoint(tx, { serviceId, url: input.url, description: input.description ?? null, secret, events: [...new Set(input.events)] });

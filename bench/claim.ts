@@ -20,6 +20,7 @@ import {
   createScratchDb,
   httpRequest,
   log,
+  loginSession,
   machineInfo,
   numArg,
   parseArgs,
@@ -41,6 +42,7 @@ import {
   writeJson,
   type Backend,
   type ChildServer,
+  type BenchSession,
 } from './lib.ts';
 
 const args = parseArgs(process.argv.slice(2));
@@ -148,22 +150,7 @@ async function seed(sql: Sql, count: number, backend: Backend): Promise<{ second
 
 // ---------------------------------------------------------------- moderator sessions
 
-interface Session {
-  email: string;
-  cookie: string;
-  csrf: string;
-}
-
-async function login(baseUrl: string, email: string): Promise<Session> {
-  const r = await httpRequest({ method: 'POST', url: `${baseUrl}/v1/auth/login`, body: JSON.stringify({ email, password: PASSWORD }) });
-  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${r.body.slice(0, 300)}`);
-  const setCookie = r.headers['set-cookie'] ?? [];
-  const session = setCookie.map((c) => /^(vigie_session=[^;]+)/.exec(c)?.[1]).find(Boolean);
-  if (!session) throw new Error(`login ${email}: no vigie_session cookie in ${JSON.stringify(setCookie)}`);
-  const body = JSON.parse(r.body) as { csrf_token?: string };
-  if (!body.csrf_token) throw new Error(`login ${email}: no csrf_token in ${r.body.slice(0, 300)}`);
-  return { email, cookie: session, csrf: body.csrf_token };
-}
+type Session = BenchSession;
 
 function post(baseUrl: string, s: Session, p: string) {
   return httpRequest({ method: 'POST', url: baseUrl + p, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, body: '{}' });
@@ -347,7 +334,7 @@ async function runBackend(backend: Backend) {
     server = await startVigie(env, path.join(work, 'vigie.log'), CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
     log(`${backend}: vigie pid ${server.pid} on ${server.baseUrl}`);
     const sessions: Session[] = [];
-    for (const email of emails) sessions.push(await login(server.baseUrl, email));
+    for (const email of emails) sessions.push(await loginSession(server.baseUrl, email, PASSWORD));
 
     // warm-up (not measured): JIT, connection pool, buffer cache
     await cycles(server.baseUrl, sessions[0]!, WARMUP_CYCLES, Date.now() + MAX_SECONDS * 1000, newStats(), new Set());

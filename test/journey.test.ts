@@ -17,6 +17,7 @@ import { sql } from '../src/db/index.ts';
 import { validateTdbStatement } from '../src/decisions/tdb.ts';
 import { submitDueStatements } from '../src/decisions/tdb-submit.ts';
 import { deliverPendingEmails } from '../src/notifications/index.ts';
+import { loadLinkKey } from '../src/keys.ts';
 import { deliverDue } from '../src/webhooks/index.ts';
 import { startTdbServer, type TdbServer } from './support/tdb-server.ts';
 import { RESTRICTION as BASE_RESTRICTION } from './support/fixtures.ts';
@@ -100,9 +101,11 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
   let first: DecisionJson;
   let second: DecisionJson;
   let appealId = '';
+  /** The appeal token as the author got it: from the link in the statement email. */
+  let emailedToken = '';
 
   const deliverEmails = async () => {
-    const report = await deliverPendingEmails(h.db, h.config);
+    const report = await deliverPendingEmails(h.db, h.config, { linkKey: loadLinkKey(h.config) });
     assert.ok(report, 'SMTP is configured');
     return report;
   };
@@ -123,6 +126,7 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
       tdbApiUrl: tdb.url,
       tdbApiToken: tdb.token,
       tdbTimeoutMs: 2000,
+      publicUrl: 'https://vigie.example',
     });
     [mod, senior, admin, auditor] = await Promise.all([h.user('moderator'), h.user('senior_moderator'), h.user('admin'), h.user('auditor')]);
     const res = await h.request('POST', `${S}/webhooks`, { auth: admin, body: { url: rx.url, events: ['decision.taken', 'decision.corrected'] } });
@@ -226,6 +230,10 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
     assert.match(sor.text, /Loi du 29 juillet 1881, art\. 24/);
     assert.ok(sor.text.includes(first.statement?.puid as string), 'carries the puid');
     assert.ok(!/camille/i.test(sor.text), 'the author never learns who notified');
+    const link = new RegExp(`https://vigie\\.example/statements/default/${first.id}#token=([A-Za-z0-9_-]+)`).exec(sor.text);
+    assert.ok(link, 'the email carries the personal link to contest the decision');
+    emailedToken = link[1] as string;
+    assert.equal(emailedToken, first.appeal_token);
     for (const m of mails) assert.equal(await outboxStatus(m.outboxId), 'sent');
     assert.deepEqual(await deliverEmails(), { sent: 0, retry: 0, dead: 0, skipped: 0 }, 'nothing sent twice');
   });
@@ -249,11 +257,14 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
     assert.equal(await deliverDue(h.db, { timeoutMs: 2000 }), 0, 'delivered once');
   });
 
-  it('6. the author appeals with the token and is acknowledged by email', async () => {
+  it('6. the author opens the statement with the emailed token, appeals, and is acknowledged by email', async () => {
+    const page = await h.request('GET', `${PUBLIC}/decisions/${first.id}/statement`, { headers: { 'x-appeal-token': emailedToken } });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.equal(page.json().appeal.can_appeal, true);
     const url = `${PUBLIC}/decisions/${first.id}/appeals`;
     const wrong = await h.request('POST', url, { body: { token: 'x'.repeat(32), explanation: 'I disagree.' } });
     assert.equal(wrong.statusCode, 404);
-    const res = await h.request('POST', url, { body: { token: first.appeal_token, explanation: 'The post quoted the slogan to criticise it.' } });
+    const res = await h.request('POST', url, { body: { token: emailedToken, explanation: 'The post quoted the slogan to criticise it.' } });
     assert.equal(res.statusCode, 201, res.body);
     const appeal = res.json() as { id: string; status: string };
     assert.equal(appeal.status, 'open');
@@ -366,6 +377,12 @@ describe('issue 4 journey: notice → decision → TDB, emails, webhooks → app
     assert.equal(t.reference, reference);
     assert.equal(t.status, 'decided');
     assert.equal(t.category, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH');
+    // The outcome now in force on the reported item: the reversal, not the first decision.
+    const outcome = (res.json() as { outcome: Array<{ decision: string | null }> | null }).outcome;
+    assert.deepEqual(outcome?.map((o) => o.decision), ['no_action']);
+    // The author's page shows the decision superseded and the appeal decided.
+    const page = await h.request('GET', `${PUBLIC}/decisions/${first.id}/statement`, { headers: { 'x-appeal-token': emailedToken } });
+    assert.equal(page.json().superseded_by?.id, second.id);
     const bad = await h.request('GET', `${PUBLIC}/notices/${reference}`, { headers: { 'x-tracking-token': 'z'.repeat(43) } });
     assert.equal(bad.statusCode, 404);
   });

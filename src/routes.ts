@@ -1,11 +1,13 @@
 import { accountRoutes } from './accounts/index.ts';
 import { auditRoutes } from './audit/index.ts';
+import { bankExchangeRoutes, bankRoutes } from './banks/index.ts';
 import { caseRoutes } from './cases/index.ts';
 import { appealRoutes, decisionRoutes, governanceRoutes, publicDecisionRoutes, qualityRoutes, tdbRoutes } from './decisions/index.ts';
 import type { AnyRoute } from './http/route.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { noticeRoutes } from './notices/index.ts';
 import { notificationRoutes } from './notifications/index.ts';
+import { screeningRuleRoutes, screenRoutes } from './screening/index.ts';
 import { serviceRoutes } from './services/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 
@@ -24,5 +26,9 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...auditRoutes,
   ...jobRoutes,
   ...webhookRoutes,
+  ...screeningRuleRoutes,
+  ...screenRoutes,
+  ...bankRoutes,
+  ...bankExchangeRoutes,
   ...notificationRoutes,
 ];

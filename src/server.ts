@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DbAuthenticator, issueSetupTokenIfNoUsers } from './accounts/index.ts';
 import { loadAuditKey, sealPending } from './audit/index.ts';
+import { startBankMatcher } from './banks/index.ts';
 import type { Config } from './config.ts';
 import { tdbPeriodicTasks } from './decisions/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
@@ -62,6 +63,7 @@ export async function createVigie(
       dbKind: database.kind,
       auditKey,
       linkKey,
+      banks: await startBankMatcher(database.db, { pollMs: database.kind === 'postgres' ? 3000 : 0 }),
       wakeWorkers: () => worker?.poke(),
       isReady: () => ready,
     },

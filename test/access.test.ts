@@ -54,9 +54,13 @@ function expectation(route: AnyRoute, caller: Caller): Expectation {
 /**
  * Handler-level refusals that are part of the design, not of the route's declared access:
  * GET /v1/services lists a *user's* services; an API key belongs to one service and is told to use
- * GET /v1/services/{service}.
+ * GET /v1/services/{service}. And the reverse: POST /v1/screen serves API keys, users name the service.
  */
 function designedHandlerRefusal(route: AnyRoute, caller: Caller, res: LightMyRequestResponse): boolean {
+  // Paths without a service (POST /v1/screen) are for API keys, which belong to one service.
+  if (caller.kind === 'user' && !route.url.includes(':service') && route.access.kind === 'service' && res.statusCode === 403) {
+    return (res.json() as { error: { message: string } }).error.message.startsWith('This path is for API keys');
+  }
   return (
     caller.kind === 'apikey' &&
     route.method === 'GET' &&

@@ -105,7 +105,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `vigie <args>` (stdin: `input`, or none), SIGKILLed after 30 s; resolves with its exit code and output. */
+/**
+ * Runs `vigie <args>` (stdin: `input`, or none), SIGKILLed after 90 s (a cold tsx start on a loaded 2-core
+ * machine took over 30 s); resolves with its exit code and output.
+ */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
@@ -115,7 +118,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
     child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.stdin?.end(input);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -155,6 +155,21 @@ describe('webhook endpoints with the outbound guard on (WEBHOOK_ALLOW_PRIVATE_NE
     });
   }
 
+  it('the same rule guards the URL of a partner bank (bank exchange)', async () => {
+    const bank = await h.request('POST', `${S}/banks`, {
+      auth: admin,
+      body: { slug: 'mirror', name: 'Mirror', kind: 'positive', category: 'STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY', default_action: 'open_case', source: { kind: 'own' }, sharing: 'private' },
+    });
+    assert.equal(bank.statusCode, 201, bank.body);
+    const id = (bank.json() as { id: string }).id;
+    const res = await h.request('PUT', `${S}/banks/${id}/partner-source`, {
+      auth: admin,
+      body: { url: 'http://169.254.169.254/v1/exchange/banks/x/entries', token: 'vxg_3b0c7a52-5f0e-4c41-b1f5-2f6e0c1d9a88_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG' },
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.deepEqual((res.json() as { error: { fields: Array<{ path: string }> } }).error.fields.map((f) => f.path), ['body.url']);
+  });
+
   it('accepts a public https URL and a public IP', async () => {
     for (const url of ['https://example.org/hook', 'https://93.184.216.34/hook', 'https://[2606:4700:4700::1111]/hook']) {
       const res = await create(url);

@@ -44,6 +44,11 @@ export const PERMISSIONS = [
   'tdb:manage',
   'webhooks:manage',
   'actions:pull',
+  'banks:read',
+  'banks:manage',
+  'rules:read',
+  'rules:manage',
+  'screening:run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -62,14 +67,14 @@ const MODERATION: Permission[] = [
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
-  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign', 'decisions:correct', 'decisions:approve', 'appeals:decide', 'quality:read'],
-  moderator: ['service:read', 'notices:create', ...MODERATION],
+  senior_moderator: ['service:read', 'notices:create', ...MODERATION, 'cases:claim_senior', 'cases:assign', 'decisions:correct', 'decisions:approve', 'appeals:decide', 'quality:read', 'banks:read', 'rules:read'],
+  moderator: ['service:read', 'notices:create', ...MODERATION, 'banks:read', 'rules:read'],
   // Authority liaison: handles orders and referrals, so may see who notified.
-  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'decisions:read', 'appeals:read', 'audit:read', 'tdb:manage'],
-  analyst: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'quality:read'],
-  auditor: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'appeals:read', 'audit:read', 'jobs:read', 'quality:read'],
+  legal: ['service:read', 'notices:read', 'notices:read_identity', 'cases:read', 'cases:note', 'decisions:read', 'appeals:read', 'audit:read', 'tdb:manage', 'banks:read'],
+  analyst: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'quality:read', 'banks:read', 'rules:read'],
+  auditor: ['service:read', 'notices:read', 'cases:read', 'decisions:read', 'appeals:read', 'audit:read', 'jobs:read', 'quality:read', 'banks:read', 'rules:read'],
   // Integration keys of the online service itself, and trusted flaggers (DSA Art. 22).
-  platform: ['service:read', 'notices:create', 'actions:pull'],
+  platform: ['service:read', 'notices:create', 'actions:pull', 'screening:run'],
   trusted_flagger: ['service:read', 'notices:create'],
 };
 
@@ -80,7 +85,7 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   legal: 'Authority liaison: reads cases and notifier identities, adds notes, reads the audit log.',
   analyst: 'Reads notices and cases for analysis; no notifier identities.',
   auditor: 'Read-only: cases, notices and the audit log.',
-  platform: 'Integration of the online service: submits notices through the API, pulls and confirms enforcement actions.',
+  platform: 'Integration of the online service: submits notices and content to screen through the API, pulls and confirms enforcement actions.',
   trusted_flagger: 'A trusted flagger (DSA Art. 22): notices are prioritised within their tier.',
 };
 

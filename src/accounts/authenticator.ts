@@ -3,7 +3,7 @@ import { ROLE_PERMISSIONS, isRole, type Permission } from '../access/roles.ts';
 import type { Db } from '../db/index.ts';
 import type { Authenticator, Principal, ServiceAccess } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
-import { findServiceBySlug } from '../services/index.ts';
+import { findServiceById, findServiceBySlug } from '../services/index.ts';
 import { parseApiKey, safeEqualHex, sha256 } from './secrets.ts';
 import { findApiKey, findSession, membershipWithTeams, touchApiKey } from './sql.ts';
 
@@ -75,6 +75,11 @@ export class DbAuthenticator implements Authenticator {
     const s = { id: row.id, slug: row.slug };
     this.services.set(slug, s);
     return s;
+  }
+
+  async keyServiceSlug(principal: Principal): Promise<string | null> {
+    if (principal.kind !== 'apikey') return null;
+    return (await findServiceById(this.db, principal.serviceId))?.slug ?? null;
   }
 
   async publicService(slug: string): Promise<ServiceAccess | null> {

@@ -15,6 +15,8 @@ export interface CaseForDecision {
   claimedBy: string | null;
   /** Where the content is, for the platform that enforces the decision. */
   content: { url: string | null; id: string | null };
+  /** Opened or joined by automated screening (the statement of reasons says detection was automated). */
+  automatedDetection: boolean;
 }
 
 function present(c: CaseRow): CaseForDecision {
@@ -27,6 +29,7 @@ function present(c: CaseRow): CaseForDecision {
     status: c.status,
     claimedBy: c.claim_expires_at && c.claim_expires_at.getTime() > Date.now() ? c.claimed_by : null,
     content: { url: c.content_url, id: c.content_id },
+    automatedDetection: c.automated_detection,
   };
 }
 
@@ -94,4 +97,62 @@ export async function openAccountCase(tx: Db, serviceId: string, triggerCaseId: 
   const id = (r.rows[0] as { id: string }).id;
   await recordAudit(tx, { serviceId, actor, action: 'case.opened', subjectType: 'case', subjectId: id, data: { account_ref: accountRef, trigger_case_id: triggerCaseId }, requestId });
   return present((await findCase(tx, serviceId, id, true)) as CaseRow);
+}
+
+/**
+ * Opens a case on an item from a screening signal (own-initiative, no notice), or attaches to the open case
+ * on that item — raising its tier when the signal is more urgent. Triage follows the service's SLA policy for
+ * the category; `escalate` puts a new case in its queue's escalation queue. Returns the case and whether it is new.
+ */
+export async function openCaseFromSignal(
+  tx: Db,
+  s: {
+    serviceId: string;
+    contentKey: string;
+    url: string | null;
+    contentId: string | null;
+    category: string;
+    subcategory: string | null;
+    escalate: boolean;
+    actor: AuditActor;
+    requestId: string;
+    data: Record<string, unknown>;
+  },
+): Promise<{ caseId: string; created: boolean }> {
+  const r = await sql<{ id: string; created: boolean }>`
+    with pol as (
+      select tier, deadline_minutes, queue_id from sla_policies
+      where service_id = ${s.serviceId} and (category = ${s.category} or category = '*') and (subcategory = ${s.subcategory ?? '*'} or subcategory = '*')
+      order by (category = '*'), (subcategory = '*') limit 1
+    )
+    insert into cases (service_id, content_key, content_url, content_id, queue_id, category, subcategory, tier, deadline_at, notice_count, escalated, automated_detection)
+    select ${s.serviceId}, ${s.contentKey}, ${s.url}, ${s.contentId},
+           case when ${s.escalate} then coalesce((select escalation_queue_id from queues where id = pol.queue_id), pol.queue_id) else pol.queue_id end,
+           ${s.category}, ${s.subcategory}, pol.tier, now() + make_interval(mins => pol.deadline_minutes), 0, ${s.escalate}, true
+    from pol
+    on conflict (service_id, content_key) where status = 'open' do update set
+      automated_detection = true,
+      tier = least(cases.tier, excluded.tier),
+      deadline_at = least(cases.deadline_at, excluded.deadline_at),
+      updated_at = now()
+    returning id, (xmax = 0) as created`.execute(tx);
+  const row = r.rows[0];
+  if (!row) throw new AppError('INTERNAL', 'No triage policy applies to this category (the default "*" policy is missing)');
+  await recordAudit(tx, {
+    serviceId: s.serviceId,
+    actor: s.actor,
+    action: row.created ? 'case.opened' : 'case.signal_attached',
+    subjectType: 'case',
+    subjectId: row.id,
+    data: { source: 'screening', ...s.data },
+    requestId: s.requestId,
+  });
+  return { caseId: row.id, created: row.created };
+}
+
+/** Whether the caller's teams may see this case (team-restricted queues); false for an unknown case. */
+export async function caseVisibleTo(db: Db, access: ServiceAccess, caseId: string): Promise<boolean> {
+  const c = await findCase(db, access.serviceId, caseId, false);
+  const queue = c ? (await listQueueRows(db, access.serviceId)).find((q) => q.id === c.queue_id) : undefined;
+  return Boolean(c && queue && (queue.team_id === null || access.teamIds.includes(queue.team_id)));
 }

@@ -16,6 +16,8 @@ export interface CaseView {
   escalated: boolean;
   notice_count: number;
   mass_report_suspected: boolean;
+  /** Opened or joined by automated screening (see GET …/screened-items?case_id=). */
+  automated_detection: boolean;
   claimed_by: string | null;
   claim_expires_at: string | null;
   sla: { deadline_at: string; breached: boolean; seconds_left: number };
@@ -38,6 +40,7 @@ export function presentCase(c: q.CaseRow, now = Date.now()): CaseView {
     escalated: c.escalated,
     notice_count: c.notice_count,
     mass_report_suspected: c.mass_report_suspected,
+    automated_detection: c.automated_detection,
     claimed_by: claimActive ? c.claimed_by : null,
     claim_expires_at: claimActive && c.claim_expires_at ? c.claim_expires_at.toISOString() : null,
     sla: { deadline_at: c.deadline_at.toISOString(), breached: left < 0, seconds_left: left },

@@ -7,6 +7,8 @@ import type { Database } from '../db/index.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { createVigie, openConfiguredDatabase, prepareDatabase } from '../server.ts';
 import { createService, findServiceBySlug } from '../services/index.ts';
+import { HASH_ALGORITHMS, runHash, type HashAlgorithm } from './hash.ts';
+import { classifyStream } from './classify.ts';
 import { readPassword } from './password.ts';
 import { serve } from './serve.ts';
 
@@ -166,6 +168,40 @@ program
       if (!u) process.exitCode = 1;
     }),
   );
+
+program
+  .command('hash')
+  .description('Hash files: <hash>,<quality>,<path> per line (pdq as Meta\'s pdq-photo-hasher; vpdq: one line per sampled frame). No database needed')
+  .argument('<files...>', 'files to hash')
+  .option('--algo <algo>', `algorithm (${HASH_ALGORITHMS.join(', ')})`, (v: string) => {
+    if (!(HASH_ALGORITHMS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of: ${HASH_ALGORITHMS.join(', ')}`);
+    return v as HashAlgorithm;
+  }, 'pdq')
+  .option('--dihedral', 'pdq: the eight dihedral hashes, then quality, then path (as --pdqdih-across)')
+  .option('--max-pixels <n>', 'pdq: refuse images with more pixels than this (default 50000000)', (v: string) => positiveInt(v))
+  .option('--fps <n>', 'vpdq: frames hashed per second of video (default 1)', (v: string) => {
+    const n = Number(v);
+    if (!(n > 0 && n <= 60)) throw new InvalidArgumentError('a number in (0, 60]');
+    return n;
+  })
+  .action(async (files: string[], opts: { algo: HashAlgorithm; dihedral?: boolean; maxPixels?: number; fps?: number }) => {
+    process.exitCode = await runHash(files, opts);
+  });
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+  return n;
+}
+
+program
+  .command('classify')
+  .description('Score JSON lines {"id","text"} from stdin for hate/abuse; writes {"id","lang","route","scores"} lines (docs/model-card.md)')
+  .option('--model <dir>', 'model directory (default: models/text-harm)')
+  .action(async (opts: { model?: string }) => {
+    const { errors } = await classifyStream({ modelDir: opts.model });
+    if (errors) console.error(`${errors} malformed line(s): see the "error" lines in the output.`);
+  });
 
 try {
   await program.parseAsync(process.argv);

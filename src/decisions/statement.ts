@@ -18,7 +18,8 @@ export function buildTdbStatement(d: DecisionInput, c: CaseForDecision, decision
     content_date: d.content_date,
     application_date: applicationDate,
     source_type: c.noticeCount === 0 ? 'SOURCE_VOLUNTARY' : c.trusted ? 'SOURCE_TRUSTED_FLAGGER' : 'SOURCE_ARTICLE_16',
-    automated_detection: d.automated_detection ? 'Yes' : 'No',
+    // Detected by automated screening, or so declared by the moderator.
+    automated_detection: d.automated_detection || c.automatedDetection ? 'Yes' : 'No',
     automated_decision: d.automated_decision,
     puid: puidFor(decisionId),
   };

@@ -75,6 +75,8 @@ export async function buildApp(opts: BuildOptions): Promise<{ fastify: FastifyIn
     }
   });
 
+  // CSV uploads (bank imports) arrive as text; routes that take JSON refuse a string body with a field error.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   await fastify.register(cookie);
   await fastify.register(multipart, {
     limits: { fileSize: config.evidenceMaxBytes, files: config.evidenceMaxFiles, fields: 10, fieldSize: 256 * 1024, parts: 40 },

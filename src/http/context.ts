@@ -3,6 +3,7 @@ import type { Permission, Role } from '../access/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { AuditKeyring } from '../audit/chain.ts';
+import type { BankMatcher } from '../banks/index.ts';
 
 /** Who is calling. Resolved once per request by the {@link Authenticator}. */
 export type Principal =
@@ -29,6 +30,8 @@ export interface Authenticator {
   serviceAccess(principal: Principal, serviceSlug: string): Promise<ServiceAccess | null>;
   /** The service named by a public URL, or `null`. */
   publicService(serviceSlug: string): Promise<ServiceAccess | null>;
+  /** The slug of an API key's own service (routes without a service in the URL, e.g. POST /v1/screen). */
+  keyServiceSlug(principal: Principal): Promise<string | null>;
   /** Drops any cached verification of a revoked key. */
   forgetApiKey(keyId: string): void;
 }
@@ -44,6 +47,8 @@ export interface AppContext {
   auditKey: AuditKeyring;
   /** Key from which the tokens in links sent to people are derived (appeal links); outside the database. */
   linkKey: Buffer;
+  /** The hash-bank matcher of this process (docs/banks.md). */
+  banks: BankMatcher;
   /** Wakes the job workers after a commit that queued jobs (they also poll). */
   wakeWorkers(): void;
   /** Set once the workers and database are ready; /readyz reports it. */

@@ -120,7 +120,11 @@ export function registerRoute(
           throw new AppError('FORBIDDEN', 'Only instance administrators may do this');
         }
         if (a.kind === 'service') {
-          const slug = (req.params as Record<string, string | undefined>).service ?? '';
+          // Without a service in the URL (POST /v1/screen), an API key acts for its own service.
+          if (!route.url.includes(':service') && principal.kind !== 'apikey') {
+            throw new AppError('FORBIDDEN', 'This path is for API keys (they belong to one service); signed-in users name the service: /v1/services/{service}/…');
+          }
+          const slug = route.url.includes(':service') ? ((req.params as Record<string, string | undefined>).service ?? '') : ((await auth.keyServiceSlug(principal)) ?? '');
           access = (await auth.serviceAccess(principal, slug)) ?? undefined;
           if (!access) throw new AppError('FORBIDDEN', 'You have no role in this service');
           if (!access.permissions.has(a.permission)) {

@@ -1,5 +1,5 @@
 export { noticeRoutes } from './routes.ts';
-export { normaliseUrl } from './normalise.ts';
+export { contentKey, normaliseUrl } from './normalise.ts';
 export { NOTICE_EXAMPLE } from './schemas.ts';
 export { noticesDecided, queueNotifierAppealMessages } from './outcome.ts';
 export { verifyNotifier } from './service.ts';

@@ -1,3 +1,3 @@
 export { serviceRoutes } from './routes.ts';
 export { createService } from './service.ts';
-export { findServiceBySlug, countServices, type ServiceRow } from './sql.ts';
+export { findServiceById, findServiceBySlug, countServices, type ServiceRow } from './sql.ts';

@@ -10,6 +10,9 @@ export interface ServiceRow {
 export const findServiceBySlug = async (db: Db, slug: string) =>
   (await sql<ServiceRow>`select * from services where slug = ${slug}`.execute(db)).rows[0];
 
+export const findServiceById = async (db: Db, id: string) =>
+  (await sql<ServiceRow>`select * from services where id = ${id}`.execute(db)).rows[0];
+
 export async function insertService(db: Db, slug: string, name: string): Promise<ServiceRow | undefined> {
   const r = await sql<ServiceRow>`insert into services (slug, name) values (${slug}, ${name}) on conflict (slug) do nothing returning *`.execute(db);
   return r.rows[0];

@@ -86,6 +86,41 @@ function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
+/**
+ * First index in [lo, hi) whose value under `mask` is ≥ `q`, in a run sorted by that masked value: from
+ * the interpolated guess `lo + (hi - lo) × frac`, gallop towards the answer, then bisect.
+ */
+function lowerBound(arr: Uint16Array | Uint32Array, lo: number, hi: number, mask: number, q: number, frac: number): number {
+  if (lo < hi) {
+    const g = lo + Math.floor((hi - lo) * frac);
+    if ((arr[g]! & mask) < q) {
+      lo = g + 1;
+      for (let step = 1; lo + step < hi; step *= 2) {
+        if ((arr[lo + step - 1]! & mask) >= q) {
+          hi = lo + step;
+          break;
+        }
+        lo += step;
+      }
+    } else {
+      hi = g;
+      for (let step = 1; hi - step > lo; step *= 2) {
+        if ((arr[hi - step]! & mask) < q) {
+          lo = hi - step + 1;
+          break;
+        }
+        hi -= step;
+      }
+    }
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arr[mid]! & mask) < q) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function validateId(id: number): void {
   if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
     throw new RangeError(`hash index: id must be an integer in 0..2147483647, got ${String(id)}`);
@@ -443,37 +478,7 @@ class StaticPart {
         let pos = vStart[v]!;
         const hi16 = (b >>> hiShift) << 16;
         if (budget === 0) {
-          // First entry with low bits ≥ qlo: from the interpolated guess, gallop, then bisect.
-          let lo = pos;
-          let hi = end;
-          if (lo < hi) {
-            const g = lo + Math.floor((hi - lo) * frac0);
-            if ((w0lo[g]! & lowMask) < qlo) {
-              lo = g + 1;
-              for (let step = 1; lo + step < hi; step *= 2) {
-                if ((w0lo[lo + step - 1]! & lowMask) >= qlo) {
-                  hi = lo + step;
-                  break;
-                }
-                lo += step;
-              }
-            } else {
-              hi = g;
-              for (let step = 1; hi - step > lo; step *= 2) {
-                if ((w0lo[hi - step]! & lowMask) < qlo) {
-                  lo = hi - step + 1;
-                  break;
-                }
-                hi -= step;
-              }
-            }
-          }
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if ((w0lo[mid]! & lowMask) < qlo) lo = mid + 1;
-            else hi = mid;
-          }
-          pos = lo;
+          pos = lowerBound(w0lo, pos, end, lowMask, qlo, frac0);
           for (; pos < end && (w0lo[pos]! & lowMask) === qlo; pos++) {
             this.candidate(pos, (hi16 | w0lo[pos]!) >>> 0);
           }
@@ -505,37 +510,7 @@ class StaticPart {
         const end = vEnd[v]!;
         let j = vStart[v]!;
         if (budget === 0) {
-          // First posting with residual ≥ qres: from the interpolated guess, gallop, then bisect.
-          let lo = j;
-          let hi = end;
-          if (lo < hi) {
-            const g = lo + Math.floor((hi - lo) * frac);
-            if ((post[g]! & rmask) < qres) {
-              lo = g + 1;
-              for (let step = 1; lo + step < hi; step *= 2) {
-                if ((post[lo + step - 1]! & rmask) >= qres) {
-                  hi = lo + step;
-                  break;
-                }
-                lo += step;
-              }
-            } else {
-              hi = g;
-              for (let step = 1; hi - step > lo; step *= 2) {
-                if ((post[hi - step]! & rmask) < qres) {
-                  lo = hi - step + 1;
-                  break;
-                }
-                hi -= step;
-              }
-            }
-          }
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if ((post[mid]! & rmask) < qres) lo = mid + 1;
-            else hi = mid;
-          }
-          j = lo;
+          j = lowerBound(post, j, end, rmask, qres, frac);
           for (; j < end; j++) {
             const p = post[j]!;
             if ((p & rmask) !== qres) break;

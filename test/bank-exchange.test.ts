@@ -12,10 +12,10 @@ import { bankMatcherOf, decodeExchangeCursor, signatureProblem, syncPartnerBank,
 import { sql } from '../src/db/index.ts';
 import { createService } from '../src/services/index.ts';
 import { startHarness, type Auth, type Harness, type Session } from './helpers.ts';
+import { randomHex } from './support/hashes.ts';
 
 const S = '/v1/services/default';
 const F = '/v1/services/forum';
-const randomHex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
 
 interface Bank {
   id: string;

@@ -4,33 +4,15 @@
  * negative banks, sharing between services, flood protection, permissions and pagination.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { BankMatcher, bankMatcherOf } from '../src/banks/index.ts';
 import { sql } from '../src/db/index.ts';
 import { createService } from '../src/services/index.ts';
 import { startHarness, type Auth, type Harness, type Session } from './helpers.ts';
+import { flip, hamming, randomHex } from './support/hashes.ts';
 
 const S = '/v1/services/default';
 const F = '/v1/services/forum';
-
-const randomHex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
-/** A PDQ hash with `bits` distinct bits flipped (spread over the 256: bit i·37 mod 256). */
-function flip(hex: string, bits: number): string {
-  const b = Buffer.from(hex, 'hex');
-  for (let i = 0; i < bits; i++) {
-    const bit = (i * 37) % 256;
-    b[bit >> 3] = (b[bit >> 3] as number) ^ (1 << (bit & 7));
-  }
-  return b.toString('hex');
-}
-const hamming = (a: string, b: string) => {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  let d = 0;
-  for (let i = 0; i < x.length; i++) for (let v = (x[i] as number) ^ (y[i] as number); v; v &= v - 1) d++;
-  return d;
-};
 
 interface Bank {
   id: string;

@@ -4,20 +4,11 @@
  * matcher's, bank listing, validation of HMA's answers, typed errors (HTTP, timeout, network).
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { HmaClient, HmaError, lookupRemote } from '../src/banks/hma-client.ts';
 import { startHmaServer, type HmaServer } from './support/hma-server.ts';
+import { flip, randomHex } from './support/hashes.ts';
 
-const randomHex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
-function flip(hex: string, bits: number): string {
-  const b = Buffer.from(hex, 'hex');
-  for (let i = 0; i < bits; i++) {
-    const bit = (i * 37) % 256;
-    b[bit >> 3] = (b[bit >> 3] as number) ^ (1 << (bit & 7));
-  }
-  return b.toString('hex');
-}
 async function rejectsWith(p: Promise<unknown>, kind: string, status?: number): Promise<HmaError> {
   try {
     await p;

@@ -14,6 +14,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hamming } from './hashes.ts';
 
 export interface HmaContent {
   id: number;
@@ -36,14 +37,6 @@ export interface HmaServer {
   garbleNext(body: string): void;
   close(): Promise<void>;
 }
-
-const hamming = (a: string, b: string) => {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  let d = 0;
-  for (let i = 0; i < x.length; i++) for (let v = (x[i] as number) ^ (y[i] as number); v; v &= v - 1) d++;
-  return d;
-};
 
 export async function startHmaServer(opts: HmaServerOptions = {}): Promise<HmaServer> {
   const banks = opts.banks ?? [];

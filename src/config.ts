@@ -32,6 +32,10 @@ const ConfigSchema = z.object({
   MASS_REPORT_WINDOW_MINUTES: z.coerce.number().positive().default(10),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   JOBS_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** How often the worker pulls the partner banks (docs/banks.md, "Partner exchange"); 0 = never (sync by API only). */
+  BANK_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
+  /** An operator's ONNX text classifier folder (docs/model-card.md); unset = the built-in model. */
+  TEXT_MODEL_DIR: z.string().min(1).optional(),
   /** Run background workers inside `serve` (default) — set false when running `vigie worker` separately. */
   WORKERS_IN_PROCESS: envBool.default(true),
   /** HMAC key for the audit chain (hex or base64, ≥ 32 bytes); default: DATA_DIR/audit.key, created on first start. */
@@ -82,6 +86,8 @@ export interface Config {
   massReportWindowMinutes: number;
   auditSealIntervalMs: number;
   jobsPollIntervalMs: number;
+  bankSyncIntervalMs: number;
+  textModelDir: string | undefined;
   workersInProcess: boolean;
   auditKey: string | undefined;
   linkKey: string | undefined;
@@ -134,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     massReportWindowMinutes: c.MASS_REPORT_WINDOW_MINUTES,
     auditSealIntervalMs: c.AUDIT_SEAL_INTERVAL_MS,
     jobsPollIntervalMs: c.JOBS_POLL_INTERVAL_MS,
+    bankSyncIntervalMs: c.BANK_SYNC_INTERVAL_MS,
+    textModelDir: c.TEXT_MODEL_DIR ? path.resolve(c.TEXT_MODEL_DIR) : undefined,
     workersInProcess: c.WORKERS_IN_PROCESS,
     auditKey: c.AUDIT_KEY,
     linkKey: c.LINK_KEY,

@@ -1,6 +1,6 @@
 import { accountRoutes } from './accounts/index.ts';
 import { auditRoutes } from './audit/index.ts';
-import { bankExchangeRoutes, bankRoutes } from './banks/index.ts';
+import { bankExchangeRoutes, bankRoutes, hmaSourceRoutes } from './banks/index.ts';
 import { caseRoutes } from './cases/index.ts';
 import { appealRoutes, decisionRoutes, governanceRoutes, publicDecisionRoutes, qualityRoutes, tdbRoutes } from './decisions/index.ts';
 import type { AnyRoute } from './http/route.ts';
@@ -30,5 +30,6 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...screenRoutes,
   ...bankRoutes,
   ...bankExchangeRoutes,
+  ...hmaSourceRoutes,
   ...notificationRoutes,
 ];

@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { DbAuthenticator, issueSetupTokenIfNoUsers } from './accounts/index.ts';
 import { loadAuditKey, sealPending } from './audit/index.ts';
-import { startBankMatcher } from './banks/index.ts';
+import { RemoteSources, startBankMatcher, syncAllPartnerBanks } from './banks/index.ts';
 import type { Config } from './config.ts';
 import { tdbPeriodicTasks } from './decisions/index.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { loadLinkKey } from './keys.ts';
+import { loadTextClassifier } from './screening/index.ts';
 import { buildApp } from './http/app.ts';
 import { startWorker, type AnyJobType, type Worker } from './jobs/index.ts';
 import { emailDeliveryTask } from './notifications/index.ts';
 import { ALL_ROUTES } from './routes.ts';
 import { countServices, createService } from './services/index.ts';
-import { configureWebhookNetwork, deliverDue } from './webhooks/index.ts';
+import { configureWebhookNetwork, deliverDue, netGuardOf } from './webhooks/index.ts';
 
 /** Job types the workers run (background work that fits a job row; delivery loops are periodic tasks below). */
 export const JOB_TYPES: AnyJobType[] = [];
@@ -54,6 +55,8 @@ export async function createVigie(
   const setupToken = await issueSetupTokenIfNoUsers(database.db);
   const auditKey = loadAuditKey(config);
   const linkKey = loadLinkKey(config);
+  // An operator's model that does not load stops the start, with the reason (the built-in one loads lazily).
+  if (config.textModelDir) await loadTextClassifier(config.textModelDir);
   let worker: Worker | undefined;
   let ready = false;
   const { fastify, context } = await buildApp({
@@ -64,6 +67,8 @@ export async function createVigie(
       auditKey,
       linkKey,
       banks: await startBankMatcher(database.db, { pollMs: database.kind === 'postgres' ? 3000 : 0 }),
+      // HMA lookups follow the webhooks' outbound rule (no private addresses unless allowed).
+      remoteBanks: new RemoteSources(database.db, { dataDir: config.dataDir, checkUrl: (u) => netGuardOf(config).checkEndpointUrl(u) }),
       wakeWorkers: () => worker?.poke(),
       isReady: () => ready,
     },
@@ -84,6 +89,10 @@ export async function createVigie(
         ...[emailDeliveryTask(database.db, config, context.log, linkKey)].filter((t) => t !== null),
         // Enforcement webhooks to the platform: signed POSTs after commit, retried with backoff (docs/webhooks.md).
         { name: 'webhook-deliver', intervalMs: config.jobsPollIntervalMs, run: () => deliverDue(database.db) },
+        // Partner banks: pull what partner Vigie instances added or retracted since the last cursor.
+        ...(config.bankSyncIntervalMs > 0
+          ? [{ name: 'bank-partner-sync', intervalMs: config.bankSyncIntervalMs, run: () => syncAllPartnerBanks(database.db, context.banks, config.dataDir) }]
+          : []),
       ],
       pollMs: config.jobsPollIntervalMs,
       log: context.log,

@@ -26,3 +26,5 @@ export {
   type SyncReport,
 } from './exchange.ts';
 export { HmaClient, HmaError, lookupRemote, type HmaClientOptions, type HmaErrorKind, type HmaLookupMatch, type RemoteMatchOptions } from './hma-client.ts';
+export { HmaSourceBody, matchEverywhere, MAX_REMOTE_QUERIES, RemoteSources, type RemoteEnv, type RemoteError, type RemoteResult } from './remote.ts';
+export { hmaSourceRoutes } from './remote-routes.ts';

@@ -307,6 +307,22 @@ export class BankMatcher {
   }
 
   /**
+   * The closest entry of a negative bank the service can read within the radius of a hash, or null: it
+   * suppresses matches found elsewhere for that hash (a remote HMA's), as it does the local ones.
+   */
+  closestNegative(serviceId: string, input: { signalType: SignalType; hash: string }, opts: { radius?: number | undefined } = {}): { bank: BankRef; entry_id: number; distance: number } | null {
+    const radius = input.signalType === 'pdq' ? (opts.radius ?? DEFAULT_PDQ_RADIUS) : 0;
+    let best: { bank: BankMeta; id: number; distance: number } | null = null;
+    for (const c of this.candidates(input.signalType, input.hash.toLowerCase(), radius)) {
+      const e = this.entries.get(c.id);
+      const bank = e && this.banks.get(e.bankId);
+      if (!e || !bank || bank.kind !== 'negative' || !isMatching(e.status) || !this.visible(bank, serviceId)) continue;
+      if (!best || c.distance < best.distance) best = { bank, id: c.id, distance: c.distance };
+    }
+    return best ? { bank: this.ref(best.bank), entry_id: best.id, distance: best.distance } : null;
+  }
+
+  /**
    * Counts matches (one per entry id given; an id may repeat) for flood protection, and quarantines the
    * entries of positive banks whose matches in the last hour exceed max(minMatches, factor × usual hourly
    * rate). Quarantine is audited in the bank owner's service and takes effect in this matcher at once.

@@ -6,6 +6,8 @@ import { can, defineRoute, type AnyRoute } from '../http/route.ts';
 import { EXPORT_FORMATS } from './formats.ts';
 import * as s from './schemas.ts';
 import { addEntries, addEntry, createBank, exportBank, getBank, importFile, listBanks, listEntries, setEntryStatus, shareBank, unshareBank, updateBank } from './service.ts';
+import type { MatchResult } from './matcher.ts';
+import { matchEverywhere } from './remote.ts';
 
 const tags = ['banks'];
 
@@ -217,9 +219,10 @@ export const bankRoutes: AnyRoute[] = [
     params: s.ServiceParams,
     body: s.LookupBody,
     bodyExample: s.LOOKUP_EXAMPLE,
-    responses: { 200: { description: 'matches, and the matches a negative bank suppressed' } },
-    handler: async ({ app, access, body }) => ({
-      body: await app.banks.match(access.serviceId, { signalType: body.signal_type, hash: body.hash }, { radius: body.radius }),
-    }),
+    responses: { 200: { description: "matches (the service's HMA's too, when it has one), the matches a negative bank suppressed, and remote_errors" } },
+    async handler({ app, access, body }) {
+      const r = await matchEverywhere(app.banks, app.remoteBanks, access.serviceId, [{ signalType: body.signal_type, hash: body.hash }], { radius: body.radius });
+      return { body: { ...(r.results[0] as MatchResult), remote_errors: r.remote_errors } };
+    },
   }),
 ];

@@ -11,32 +11,53 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
-import { TextHarmModel } from '../screening/index.ts';
+import { loadTextClassifier, type TextClassifier } from '../screening/index.ts';
 
 export interface ClassifyOptions {
+  /** The built-in model's folder format (manifest.json) or an ONNX export (config.json); default: the built-in model. */
   modelDir?: string;
   input?: Readable;
   output?: Writable;
 }
 
+/** Lines scored per call: an ONNX model runs a batch in one session.run. */
+const BATCH = 64;
+
+type Slot = { out: string } | { id: unknown; text: string };
+
 export async function classifyStream(opts: ClassifyOptions = {}): Promise<{ lines: number; errors: number }> {
-  const model = opts.modelDir ? TextHarmModel.load(opts.modelDir) : TextHarmModel.load();
+  const model: TextClassifier = await loadTextClassifier(opts.modelDir);
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const rl = readline.createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let errors = 0;
   let pending = '';
+  let batch: Slot[] = [];
   const flush = async () => {
     if (!pending) return;
     const chunk = pending;
     pending = '';
     if (!output.write(chunk)) await once(output, 'drain');
   };
+  // Scores the batch and writes its lines in input order (malformed lines keep their place).
+  const run = async () => {
+    const texts = batch.flatMap((b) => ('text' in b ? [b.text] : []));
+    const preds = texts.length > 0 ? await model.predictBatch(texts) : [];
+    let k = 0;
+    for (const b of batch) {
+      if ('out' in b) pending += b.out + '\n';
+      else {
+        const p = preds[k++];
+        pending += JSON.stringify({ id: b.id, lang: p?.lang, route: p?.route, scores: p?.scores ?? null }) + '\n';
+      }
+    }
+    batch = [];
+    if (pending.length >= 64 * 1024) await flush();
+  };
   for await (const line of rl) {
     lineNo++;
     if (line.trim() === '') continue;
-    let out: string;
     let id: unknown = null;
     try {
       const rec = JSON.parse(line) as unknown;
@@ -44,15 +65,14 @@ export async function classifyStream(opts: ClassifyOptions = {}): Promise<{ line
       const r = rec as { id?: unknown; text?: unknown };
       id = r.id ?? null;
       if (typeof r.text !== 'string') throw new Error('"text" must be a string');
-      const p = model.predict(r.text);
-      out = JSON.stringify({ id, lang: p.lang, route: p.route, scores: p.scores });
+      batch.push({ id, text: r.text });
     } catch (err) {
       errors++;
-      out = JSON.stringify({ id, line: lineNo, error: err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message });
+      batch.push({ out: JSON.stringify({ id, line: lineNo, error: err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message }) });
     }
-    pending += out + '\n';
-    if (pending.length >= 64 * 1024) await flush();
+    if (batch.length >= BATCH) await run();
   }
+  await run();
   await flush();
   return { lines: lineNo, errors };
 }

@@ -197,7 +197,7 @@ function positiveInt(v: string): number {
 program
   .command('classify')
   .description('Score JSON lines {"id","text"} from stdin for hate/abuse; writes {"id","lang","route","scores"} lines (docs/model-card.md)')
-  .option('--model <dir>', 'model directory (default: models/text-harm)')
+  .option('--model <dir>', 'model folder: the built-in format (manifest.json) or an ONNX export (config.json, tokenizer.json, model.onnx); default: models/text-harm')
   .action(async (opts: { model?: string }) => {
     const { errors } = await classifyStream({ modelDir: opts.model });
     if (errors) console.error(`${errors} malformed line(s): see the "error" lines in the output.`);

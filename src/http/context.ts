@@ -3,7 +3,7 @@ import type { Permission, Role } from '../access/roles.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { AuditKeyring } from '../audit/chain.ts';
-import type { BankMatcher } from '../banks/index.ts';
+import type { BankMatcher, RemoteSources } from '../banks/index.ts';
 
 /** Who is calling. Resolved once per request by the {@link Authenticator}. */
 export type Principal =
@@ -49,6 +49,8 @@ export interface AppContext {
   linkKey: Buffer;
   /** The hash-bank matcher of this process (docs/banks.md). */
   banks: BankMatcher;
+  /** Remote matchers of the services (an HMA per service), asked beside the banks. */
+  remoteBanks: RemoteSources;
   /** Wakes the job workers after a commit that queued jobs (they also poll). */
   wakeWorkers(): void;
   /** Set once the workers and database are ready; /readyz reports it. */

@@ -35,5 +35,6 @@ export {
 } from './video.ts';
 export { screeningRuleRoutes } from './rules-routes.ts';
 export { evaluateRule, RuleDefinition, type Signals } from './rules.ts';
+export { loadTextClassifier, OnnxModelError, OnnxTextClassifier, type TextClassifier } from './classify/index.ts';
 export { DEFAULT_MODEL_DIR, LABELS as TEXT_HARM_LABELS, TextHarmModel, detectLanguage, normalise as normaliseForClassifier, type Manifest as TextHarmManifest, type Prediction as TextHarmPrediction, type Scores as TextHarmScores } from './classify/index.ts';
 export { screenRoutes } from './screen-routes.ts';

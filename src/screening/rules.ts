@@ -26,7 +26,7 @@ const Condition = z.discriminatedUnion('signal', [
   z.strictObject({
     signal: z.literal('hash_match'),
     /** Bank slugs (any of); absent = any bank the service matches against. */
-    banks: z.array(slug).min(1).optional(),
+    banks: z.array(z.union([slug, z.string().regex(/^hma:.{1,500}$/, 'hma:<bank name> for a bank of the service\'s HMA')])).min(1).optional(),
     max_distance: z.number().int().min(0).max(64).optional(),
   }),
   z.strictObject({ signal: z.literal('classifier'), label: z.string().min(1).max(100), min: z.number().min(0).max(1) }),

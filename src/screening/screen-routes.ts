@@ -5,7 +5,7 @@ import { actorOf } from '../audit/index.ts';
 import { AppError, validationError, zodFields } from '../http/errors.ts';
 import { can, defineRoute, type AnyRoute, type HandlerContext } from '../http/route.ts';
 import { httpUrl } from '../http/validators.ts';
-import { TextHarmModel } from './classify/index.ts';
+import { loadTextClassifier } from './classify/index.ts';
 import { screen, type ScreenRequest } from './screen.ts';
 
 const tags = ['screening'];
@@ -97,8 +97,6 @@ async function readRequest(req: FastifyRequest, body: ScreenBodyType | undefined
   return { ...parsed.data, media: await mediaOf(bytes, 'media') };
 }
 
-let model: TextHarmModel | undefined;
-const loadModel = () => (model ??= TextHarmModel.load());
 
 const SCREEN_DESCRIPTION =
   'Send the content itself — JSON (text, or image/video as base64) or multipart (field `request`: JSON; file `media`) — never a URL ' +
@@ -119,7 +117,7 @@ const screenSpec = {
   responses: { 200: { description: 'The signals and the actions taken' } },
   handler: async ({ app, req, access, principal, requestId, body }: HandlerContext<unknown, unknown, ScreenBodyType | undefined>) => {
     const input = await readRequest(req, body, app.config.evidenceMaxBytes);
-    return { body: await screen(app.db, { matcher: app.banks, model: loadModel }, access, actorOf(principal), requestId, input) };
+    return { body: await screen(app.db, { matcher: app.banks, remote: app.remoteBanks, model: () => loadTextClassifier(app.config.textModelDir) }, access, actorOf(principal), requestId, input) };
   },
 } as const;
 

@@ -10,13 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { recordAudit, type AuditActor } from '../audit/index.ts';
-import { recordMatches, type BankMatch, type BankMatcher, type MatchResult } from '../banks/index.ts';
+import { matchEverywhere, recordMatches, type BankMatch, type BankMatcher, type MatchResult, type RemoteError, type RemoteSources } from '../banks/index.ts';
 import { openCaseFromSignal } from '../cases/index.ts';
 import { inTransaction, sql, type Db } from '../db/index.ts';
 import type { ServiceAccess } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { contentKey } from '../notices/index.ts';
-import type { TextHarmModel } from './classify/index.ts';
+import type { TextClassifier } from './classify/index.ts';
 import { ImageDecodeError, pdqDihedralFromImage } from './image.ts';
 import { pdqToHex } from './pdq.ts';
 import { evaluateRule, type Action, type Signals } from './rules.ts';
@@ -34,8 +34,10 @@ export interface ScreenRequest {
 
 export interface ScreeningEngines {
   matcher: BankMatcher;
-  /** Loaded once, lazily (a few MB). */
-  model: () => TextHarmModel;
+  /** The services' HMA, asked beside the banks. */
+  remote: RemoteSources;
+  /** The text classifier (built-in, or the operator's ONNX model), loaded once. */
+  model: () => Promise<TextClassifier>;
 }
 
 const OTHER_CATEGORY = 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC';
@@ -83,17 +85,24 @@ async function hashMedia(media: NonNullable<ScreenRequest['media']>): Promise<{ 
   }
 }
 
-/** Best match per bank entry (a video matches an entry on several frames: keep the closest, count frames). */
+/** Local banks' matches are counted for flood protection; a remote source's (HMA's) are not ours to count. */
+const isLocal = (m: BankMatch) => !m.bank.id.startsWith('hma:');
+
+/**
+ * Best match per bank entry (a video matches an entry on several frames: keep the closest, count frames).
+ * Keyed by bank and entry: a remote HMA's content ids are its own numbering.
+ */
 function mergeMatches(results: MatchResult[]) {
-  const best = new Map<number, BankMatch & { frames: number }>();
-  const suppressed = new Map<number, MatchResult['suppressed'][number]>();
+  const best = new Map<string, BankMatch & { frames: number }>();
+  const suppressed = new Map<string, MatchResult['suppressed'][number]>();
+  const key = (m: BankMatch) => `${m.bank.id}#${m.entry_id}`;
   for (const r of results) {
     for (const m of r.matches) {
-      const prev = best.get(m.entry_id);
-      if (!prev || m.distance < prev.distance) best.set(m.entry_id, { ...m, frames: (prev?.frames ?? 0) + 1 });
+      const prev = best.get(key(m));
+      if (!prev || m.distance < prev.distance) best.set(key(m), { ...m, frames: (prev?.frames ?? 0) + 1 });
       else prev.frames++;
     }
-    for (const s of r.suppressed) if (!suppressed.has(s.entry_id)) suppressed.set(s.entry_id, s);
+    for (const s of r.suppressed) if (!suppressed.has(key(s))) suppressed.set(key(s), s);
   }
   return { matches: [...best.values()].sort((a, b) => a.distance - b.distance || a.entry_id - b.entry_id), suppressed: [...suppressed.values()] };
 }
@@ -106,15 +115,17 @@ export async function screen(db: Db, engines: ScreeningEngines, access: ServiceA
   let scores: Record<string, number | null> | null = null;
   let route: 'model' | 'human_review' | null = null;
   let matched = { matches: [] as Array<BankMatch & { frames: number }>, suppressed: [] as MatchResult['suppressed'] };
+  let remoteErrors: RemoteError[] = [];
   if (input.media) {
     hashInfo = await hashMedia(input.media);
     contentSha256 = hashInfo.hashes.find((h) => h.signalType === 'sha256')?.hash ?? '';
-    const results = await Promise.all(hashInfo.hashes.map((h) => engines.matcher.match(access.serviceId, { signalType: h.signalType, hash: h.hash }, { radius: input.radius })));
-    matched = mergeMatches(results);
+    const found = await matchEverywhere(engines.matcher, engines.remote, access.serviceId, hashInfo.hashes, { radius: input.radius });
+    matched = mergeMatches(found.results);
+    remoteErrors = found.remote_errors;
   } else {
     const text = input.text ?? '';
     contentSha256 = crypto.createHash('sha256').update(text).digest('hex');
-    const p = engines.model().predict(text);
+    const p = await (await engines.model()).predict(text);
     lang = p.lang;
     route = p.route;
     scores = p.scores ? { ...p.scores } : null;
@@ -179,7 +190,8 @@ export async function screen(db: Db, engines: ScreeningEngines, access: ServiceA
     return { ...item, caseId, caseCreated };
   });
   // Flood protection counts every match that acted (after commit: it may quarantine an entry).
-  if (signals.hash_matches.length > 0) await recordMatches(engines.matcher, signals.hash_matches.map((m) => m.entry_id), requestId);
+  const counted = matched.matches.filter((m) => m.automated_action_allowed && isLocal(m));
+  if (counted.length > 0) await recordMatches(engines.matcher, counted.map((m) => m.entry_id), requestId);
 
   return {
     id: record.id,
@@ -189,6 +201,7 @@ export async function screen(db: Db, engines: ScreeningEngines, access: ServiceA
     hashes: hashInfo ? { ...Object.fromEntries(hashInfo.hashes.filter((h) => h.frame === undefined && h.variant === undefined).map((h) => [h.signalType, h.hash])), pdq_quality: hashInfo.pdq_quality, ...(hashInfo.frames !== undefined ? { video_frames: hashInfo.frames } : {}) } : null,
     matches: matched.matches.map((m) => ({ ...presentMatch(m), ...(kind === 'video' ? { frames: m.frames } : {}) })),
     suppressed: matched.suppressed.map((s) => ({ ...presentMatch(s), suppressed_by: s.suppressed_by })),
+    remote_errors: remoteErrors,
     lang,
     scores,
     route,

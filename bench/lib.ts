@@ -352,7 +352,7 @@ export function httpRequest(o: {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   timeoutMs?: number;
 }): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {

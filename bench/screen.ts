@@ -3,10 +3,14 @@
  * md5/sha256, the eight dihedral PDQ hashes, bank matching, rules, the record) and a 280-character text
  * (language, classifier, rules, the record). One client at a time: the target is latency, not throughput.
  *
- *   npm run bench:screen [-- --backend pglite|postgres] [--requests 300] [--bank-entries 10000] [--quiet-wait 300] [--keep]
+ *   npm run bench:screen [-- --backend pglite|postgres] [--requests 300] [--bank-entries 10000] [--quiet-wait 300]
+ *                        [--transport json|multipart] [--cpu-prof] [--keep]
+ *
+ * `--transport`: images as base64 in JSON (default) or as a multipart file (no base64 to parse).
  *
  * Targets (issue 5): p99 ≤ 50 ms for the JPEG, ≤ 10 ms for the text.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
@@ -23,6 +27,7 @@ import {
   procCpuSeconds,
   procStatusMb,
   REPO_ROOT,
+  RESULTS_DIR,
   round,
   startVigie,
   summarize,
@@ -43,6 +48,8 @@ const WARMUP = numArg(args, 'warmup', 30);
 const BANK_ENTRIES = numArg(args, 'bank-entries', 10_000);
 const QUIET_WAIT_S = numArg(args, 'quiet-wait', 300);
 const KEEP = args.has('keep');
+const CPU_PROF = args.has('cpu-prof');
+const TRANSPORT = args.get('transport') === 'multipart' ? 'multipart' : 'json';
 const TARGET = { image_p99_ms: 50, text_p99_ms: 10 };
 
 /** A 1-megapixel photo-like JPEG (1200×834): a fixture photo scaled, so decode cost is realistic. */
@@ -81,12 +88,14 @@ async function runBackend(backend: Backend) {
   let server: ChildServer | undefined;
   try {
     if (backend === 'postgres') scratch = await createScratchDb();
-    const env = vigieEnv({ backend, dataDir: path.join(work, 'data'), databaseUrl: scratch?.url });
+    const env = vigieEnv({ backend, dataDir: path.join(work, 'data'), databaseUrl: scratch?.url }, args.has('no-seal') ? { AUDIT_SEAL_INTERVAL_MS: '3600000' } : args.has('no-poll') ? { JOBS_POLL_INTERVAL_MS: '3600000' } : {});
     vigieCli(env, ['migrate']);
     const token = createApiKey(env);
     const adminEmail = 'admin@bench.example';
     vigieCli(env, ['user', 'create', '--service', 'default', '--email', adminEmail, '--role', 'admin', '--password-stdin'], 'bench-password-123\n');
-    server = await startVigie(env, path.join(work, 'vigie.log'));
+    const profDir = path.join(RESULTS_DIR, `prof-screen-${backend}`);
+    if (CPU_PROF) fs.mkdirSync(profDir, { recursive: true });
+    server = await startVigie(env, path.join(work, 'vigie.log'), CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : args.has('trace-gc') ? ['--trace-gc'] : []);
     const auth = { authorization: `Bearer ${token}` };
     const base = server.baseUrl;
 
@@ -117,13 +126,28 @@ async function runBackend(backend: Backend) {
     }
 
     const images = await Promise.all(Array.from({ length: 20 }, (_, i) => jpeg1mp(i)));
-    const imageBodies = images.map((b, i) => JSON.stringify({ content_id: `img-${i}`, image: b.toString('base64') }));
-    const textBodies = TEXTS.map((t, i) => JSON.stringify({ content_id: `txt-${i}`, text: t.slice(0, 280) }));
-    const post = (body: string) => httpRequest({ method: 'POST', url: `${base}/v1/screen`, headers: auth, body, timeoutMs: 30_000 });
+    const boundary = 'vigie-bench-boundary';
+    const imageBodies = images.map((b, i) =>
+      TRANSPORT === 'json'
+        ? { body: JSON.stringify({ content_id: `img-${i}`, image: b.toString('base64') }), headers: auth }
+        : {
+            body: Buffer.concat([
+              Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="request"\r\n\r\n${JSON.stringify({ content_id: `img-${i}` })}\r\n`),
+              Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="media"; filename="img.jpg"\r\ncontent-type: image/jpeg\r\n\r\n`),
+              b,
+              Buffer.from(`\r\n--${boundary}--\r\n`),
+            ]),
+            headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          },
+    );
+    const textBodies = TEXTS.map((t, i) => ({ body: JSON.stringify({ content_id: `txt-${i}`, text: t.slice(0, 280) }), headers: auth }));
+    const post = (r: { body: string | Buffer; headers: Record<string, string> }) => httpRequest({ method: 'POST', url: `${base}/v1/screen`, headers: r.headers, body: r.body, timeoutMs: 30_000 });
+    const imageBody = (i: number) => imageBodies[i % imageBodies.length] as (typeof imageBodies)[number];
+    const textBody = (i: number) => textBodies[i % textBodies.length] as (typeof textBodies)[number];
 
     for (let i = 0; i < WARMUP; i++) {
-      await post(imageBodies[i % imageBodies.length] as string);
-      await post(textBodies[i % textBodies.length] as string);
+      await post(imageBody(i));
+      await post(textBody(i));
     }
     await waitForQuiet(QUIET_WAIT_S, 0.35);
     const busy0 = systemBusySeconds();
@@ -131,8 +155,8 @@ async function runBackend(backend: Backend) {
     const image: number[] = [];
     const text: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
-      image.push(await timed(() => post(imageBodies[i % imageBodies.length] as string)));
-      text.push(await timed(() => post(textBodies[i % textBodies.length] as string)));
+      image.push(await timed(() => post(imageBody(i))));
+      text.push(await timed(() => post(textBody(i))));
     }
     const serverCpu = procCpuSeconds(server.pid) - cpu0;
     const busy = systemBusySeconds() - busy0;
@@ -140,7 +164,7 @@ async function runBackend(backend: Backend) {
     const out = {
       backend,
       machine: machineInfo(),
-      settings: { requests: REQUESTS, bank_entries: BANK_ENTRIES, image: '1200×834 JPEG q85 (1.0 MP), base64 JSON', text: '≤ 280 characters, fr/en/de' },
+      settings: { requests: REQUESTS, bank_entries: BANK_ENTRIES, image: `1200×834 JPEG q85 (1.0 MP), ${TRANSPORT === 'json' ? 'base64 JSON' : 'multipart file'}`, text: '≤ 280 characters, fr/en/de' },
       image_ms: summarize(image),
       text_ms: summarize(text),
       server_cpu_ms_per_request: round((serverCpu * 1000) / (2 * REQUESTS), 2),
@@ -148,7 +172,7 @@ async function runBackend(backend: Backend) {
       server_peak_rss_mb: round(procStatusMb(server.pid, 'VmHWM'), 1),
       pass: summarize(image).p99 <= TARGET.image_p99_ms && summarize(text).p99 <= TARGET.text_p99_ms,
     };
-    writeJson(`screen-${backend}.json`, out);
+    writeJson(`screen-${backend}${TRANSPORT === 'json' ? '' : '-multipart'}.json`, out);
     return out;
   } finally {
     await cleanUpRun({ servers: [server], scratch, work, keep: KEEP });

@@ -146,6 +146,16 @@ describe('screening API: an image re-uploaded after edits matches its bank entry
     assert.equal(b.route, 'human_review');
   });
 
+  it('screenings that act are audited; the others are recorded only as append-only screened items', async () => {
+    const audited = await sql<{ subject_id: string }>`select subject_id from audit_events where action = 'screening.item_screened'`.execute(h.db);
+    const items = await sql<{ id: string; held: boolean; case_id: string | null; labels: string[] }>`select id, held, case_id, labels from screened_items`.execute(h.db);
+    const acted = items.rows.filter((i) => i.held || i.case_id !== null || i.labels.length > 0).map((i) => i.id).sort();
+    assert.ok(acted.length >= 1 && acted.length < items.rows.length, 'both kinds were screened above');
+    assert.deepEqual(audited.rows.map((r) => r.subject_id).sort(), acted);
+    await assert.rejects(sql`update screened_items set held = true where id = ${items.rows[0]?.id}`.execute(h.db), /append-only/);
+    await assert.rejects(sql`delete from screened_items where id = ${items.rows[0]?.id}`.execute(h.db), /append-only/);
+  });
+
   it('bad input: nothing or two contents, corrupt or empty images, not an image, no permission', async () => {
     const none = await h.request('POST', `${S}/screen`, { auth: platform, body: { content_id: 'x' } });
     assert.equal(none.statusCode, 400);
@@ -157,6 +167,13 @@ describe('screening API: an image re-uploaded after edits matches its bank entry
     assert.deepEqual(fields(truncated), ['media']);
     const empty = await h.request('POST', `${S}/screen`, { auth: platform, body: { content_id: 'x', image: '' } });
     assert.equal(empty.statusCode, 400);
+    // Not base64: a foreign character, line breaks, too much padding.
+    const b64 = original.toString('base64');
+    for (const bad of [`${b64.slice(0, 100)}*${b64.slice(100)}`, b64.replace(/(.{76})/g, '$1\n'), `${b64.slice(0, 400)}===`]) {
+      const r = await h.request('POST', `${S}/screen`, { auth: platform, body: { content_id: 'x', image: bad } });
+      assert.equal(r.statusCode, 400, r.body);
+      assert.deepEqual(fields(r), ['body.image']);
+    }
     const pdf = await screenImage(Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'), 'x');
     assert.equal(pdf.statusCode, 415, pdf.body);
     assert.equal(code(pdf), 'UNSUPPORTED_MEDIA_TYPE');

@@ -539,10 +539,10 @@ class StaticPart {
       const qhi = ((b >>> hiShift) << 16) ^ q[0]!;
       for (let pos = start; pos < end; pos++) {
         const rb = pos * ROW;
-        const dist =
-          popcount32(qhi ^ w0lo[pos]!) +
-          popcount32(rows[rb]! ^ q[1]!) +
-          popcount32(rows[rb + 1]! ^ q[2]!) +
+        // Most entries are far: 96 of the 256 bits (expected distance 48 between unrelated hashes) rule them out.
+        let dist = popcount32(qhi ^ w0lo[pos]!) + popcount32(rows[rb]! ^ q[1]!) + popcount32(rows[rb + 1]! ^ q[2]!);
+        if (dist > radius) continue;
+        dist +=
           popcount32(rows[rb + 2]! ^ q[3]!) +
           popcount32(rows[rb + 3]! ^ q[4]!) +
           popcount32(rows[rb + 4]! ^ q[5]!) +

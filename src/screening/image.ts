@@ -8,6 +8,10 @@
 import sharp, { type Metadata } from 'sharp';
 import { pdqDihedralFromPixels, pdqFromPixels, type PdqDihedralResult, type PdqResult } from './pdq.ts';
 
+// libvips keeps recent operations and decoded inputs for reuse; every image here is new, so the cache only
+// holds memory (tens of MB) that has to be walked and evicted.
+sharp.cache(false);
+
 /** Default cap on width × height: 50 megapixels (a 8660 × 5773 photo). */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 

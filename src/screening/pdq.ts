@@ -148,11 +148,74 @@ function box1D(input: Float32Array, output: Float32Array, offset: number, length
   }
 }
 
-/** Two rounds of (box along rows into buf2, box along columns back into buf1); the result is in buf1. */
+/**
+ * The box pass along columns for every column at once, row by row: the same float32 operations, in the same
+ * order per column, as box1D(input, output, j, rows, cols, window) for each j, but reading memory in order
+ * (a column at a time strides through the whole image). `only`: the columns to compute (distinct), or all.
+ */
+function boxColumns(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number, sums: Float32Array, only: Int32Array | null): void {
+  const half = Math.floor((window + 2) / 2);
+  const phase1 = half - 1;
+  const phase2 = window - half + 1;
+  const phase3 = rows - window;
+  const phase4 = half - 1;
+  const n = only ? only.length : cols;
+  sums.fill(0, 0, cols);
+  let ri = 0;
+  let li = 0;
+  let oi = 0;
+  let count = 0;
+  for (let i = 0; i < phase1; i++, ri += cols) {
+    count++;
+    for (let k = 0; k < n; k++) {
+      const j = only ? only[k]! : k;
+      sums[j] = sums[j]! + input[ri + j]!;
+    }
+  }
+  for (let i = 0; i < phase2; i++, ri += cols, oi += cols) {
+    count++;
+    for (let k = 0; k < n; k++) {
+      const j = only ? only[k]! : k;
+      const sum = fr(sums[j]! + input[ri + j]!);
+      sums[j] = sum;
+      output[oi + j] = sum / count;
+    }
+  }
+  for (let i = 0; i < phase3; i++, ri += cols, li += cols, oi += cols) {
+    for (let k = 0; k < n; k++) {
+      const j = only ? only[k]! : k;
+      const sum = fr(fr(sums[j]! + input[ri + j]!) - input[li + j]!);
+      sums[j] = sum;
+      output[oi + j] = sum / count;
+    }
+  }
+  for (let i = 0; i < phase4; i++, li += cols, oi += cols) {
+    count--;
+    for (let k = 0; k < n; k++) {
+      const j = only ? only[k]! : k;
+      const sum = fr(sums[j]! - input[li + j]!);
+      sums[j] = sum;
+      output[oi + j] = sum / count;
+    }
+  }
+}
+
+/** The columns the 64×64 decimation reads (distinct, ascending). */
+function decimationColumns(cols: number): Int32Array {
+  const set = new Set<number>();
+  for (let oj = 0; oj < 64; oj++) set.add(Math.trunc(((oj + 0.5) * cols) / 64));
+  return Int32Array.from([...set].sort((a, b) => a - b));
+}
+
+/**
+ * Two rounds of (box along rows into buf2, box along columns back into buf1); the result is in buf1 — at
+ * least in the columns the decimation reads: the last column pass computes only those.
+ */
 function jaroszFilter(buf1: Float32Array, buf2: Float32Array, rows: number, cols: number, windowAlongRows: number, windowAlongCols: number): void {
+  const sums = new Float32Array(cols);
   for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
     for (let i = 0; i < rows; i++) box1D(buf1, buf2, i * cols, cols, 1, windowAlongRows);
-    for (let j = 0; j < cols; j++) box1D(buf2, buf1, j, rows, cols, windowAlongCols);
+    boxColumns(buf2, buf1, rows, cols, windowAlongCols, sums, pass === JAROSZ_PASSES - 1 ? decimationColumns(cols) : null);
   }
 }
 
@@ -297,10 +360,11 @@ function dihedralDcts(a: Float32Array): Float32Array[] {
 function dctFromLuma(luma: Float32Array, width: number, height: number): { dct: Float32Array; quality: number } | null {
   if (height < MIN_HASHABLE_DIM || width < MIN_HASHABLE_DIM) return null;
   let a64: Float32Array;
-  if (width === 64 && height === 64) a64 = Float32Array.from(luma);
+  if (width === 64 && height === 64) a64 = luma.slice(0, 64 * 64);
   else {
-    const buf1 = Float32Array.from(luma);
-    const buf2 = new Float32Array(buf1.length);
+    // The filter works in place: the caller's luma is copied unless it is our own scratch buffer.
+    const buf1 = luma === scratch.luma ? luma : Float32Array.from(luma);
+    const buf2 = scratchBuffer('other', width * height);
     jaroszFilter(buf1, buf2, height, width, jaroszWindowSize(width, 64), jaroszWindowSize(height, 64));
     a64 = new Float32Array(64 * 64);
     decimate(buf1, height, width, a64);
@@ -322,12 +386,59 @@ export function pdqDihedralFromLuma(luma: Float32Array, width: number, height: n
   return { hashes: dihedralDcts(r.dct).map(bitsFromDct), quality: r.quality };
 }
 
-/** Pre-resize then luma, as the reference hasher prepares a decoded file. */
+/**
+ * Scratch buffers for the luma and the filter (at most 512×512 floats each: larger images are pre-resized),
+ * reused from one hash to the next: a megapixel photo would otherwise allocate megabytes per hash. Hashing is
+ * synchronous, so one hash never sees another's buffers.
+ */
+const scratch: { luma: Float32Array; other: Float32Array } = { luma: new Float32Array(0), other: new Float32Array(0) };
+function scratchBuffer(which: 'luma' | 'other', n: number): Float32Array {
+  if (scratch[which].length < n) scratch[which] = new Float32Array(n);
+  return scratch[which];
+}
+
+/**
+ * Pre-resize then luma, as the reference hasher prepares a decoded file, in one pass: the luma of the pixels
+ * the nearest-neighbour resize would keep (see preResize), without building the resized image. Gray when
+ * every kept pixel has R = G = B (isGrayPixels on the resized image).
+ */
 function prepare(width: number, height: number, channels: number, pixels: Uint8Array): { luma: Float32Array; width: number; height: number } {
   checkDims(width, height, channels, pixels);
-  const small = preResize(width, height, channels, pixels);
-  const gray = channels < 3 || isGrayPixels(small.width, small.height, channels, small.pixels);
-  return { luma: lumaFromPixels(small.width, small.height, channels, small.pixels, gray), width: small.width, height: small.height };
+  const resize = width > PDQ_PRE_RESIZE || height > PDQ_PRE_RESIZE;
+  const w = resize ? PDQ_PRE_RESIZE : width;
+  const h = resize ? PDQ_PRE_RESIZE : height;
+  const colOffset = new Int32Array(w);
+  for (let x = 0; x < w; x++) colOffset[x] = (resize ? Math.floor((x * width) / PDQ_PRE_RESIZE) : x) * channels;
+  const rowOffset = new Int32Array(h);
+  for (let y = 0; y < h; y++) rowOffset[y] = (resize ? Math.floor((y * height) / PDQ_PRE_RESIZE) : y) * width * channels;
+  let gray = channels < 3;
+  if (!gray) {
+    gray = true;
+    outer: for (let y = 0; y < h; y++) {
+      const r = rowOffset[y]!;
+      for (let x = 0; x < w; x++) {
+        const p = r + colOffset[x]!;
+        if (pixels[p] !== pixels[p + 1] || pixels[p] !== pixels[p + 2]) {
+          gray = false;
+          break outer;
+        }
+      }
+    }
+  }
+  const luma = scratchBuffer('luma', w * h);
+  let i = 0;
+  for (let y = 0; y < h; y++) {
+    const r = rowOffset[y]!;
+    if (gray) {
+      for (let x = 0; x < w; x++) luma[i++] = pixels[r + colOffset[x]!]!;
+    } else {
+      for (let x = 0; x < w; x++) {
+        const p = r + colOffset[x]!;
+        luma[i++] = fr(fr(fr(LUMA_R * pixels[p]!) + fr(LUMA_G * pixels[p + 1]!)) + fr(LUMA_B * pixels[p + 2]!));
+      }
+    }
+  }
+  return { luma, width: w, height: h };
 }
 
 function checkDims(width: number, height: number, channels: number, pixels: Uint8Array): void {

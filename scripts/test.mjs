@@ -249,7 +249,10 @@ async function main() {
     : [
         ['typecheck: tsc --noEmit -p tsconfig.json', run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], { capture: true })],
         ['lint: eslint .', run(process.execPath, [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '.'], { capture: true })],
+        ['web typecheck: tsc --noEmit -p web/tsconfig.json', run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'web/tsconfig.json'], { capture: true })],
       ];
+  // The console's browser tests need web/dist; build it once here (a no-op when up to date).
+  if (files.some((f) => f.includes(`${path.sep}browser${path.sep}`))) checks.push(['web build: node scripts/build-web.mjs', run(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { capture: true })]);
   const prepares = new Map();
   if (files.length > 0) {
     if (backends.includes('pglite')) prepares.set('pglite', run(...tsx('scripts/prepare-test-db.ts', 'pglite', PGLITE_DUMP), { capture: true }).then((result) => ({ name: PGLITE_DUMP, result })));

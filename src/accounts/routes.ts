@@ -86,6 +86,22 @@ export const accountRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
+    method: 'PATCH',
+    url: '/v1/me',
+    operationId: 'updateMe',
+    summary: 'Your preferences: the console and your emails use this locale',
+    tags: ['accounts'],
+    access: AUTHENTICATED,
+    body: s.MeBody,
+    bodyExample: { locale: 'fr' },
+    responses: { 200: { description: 'You, updated' } },
+    async handler({ app, principal, body }) {
+      if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Preferences belong to people, not API keys');
+      const u = await svc.setLocale(app.db, principal.userId, body.locale);
+      return { body: { kind: 'user', user: userView(u) } };
+    },
+  }),
+  defineRoute({
     method: 'GET',
     url: '/v1/services/:service/members',
     operationId: 'listMembers',

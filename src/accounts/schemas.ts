@@ -38,3 +38,5 @@ export const TeamBody = z
   .strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,58}$/, 'lower-case letters, digits and dashes'), name: z.string().trim().min(1).max(100) })
   .meta({ example: { slug: 'hate-speech', name: 'Hate speech reviewers' } });
 export const TeamMemberParams = z.object({ service: z.string(), teamId: z.uuid(), userId: z.uuid() });
+
+export const MeBody = z.strictObject({ locale: z.enum(['fr', 'en']) }).meta({ example: { locale: 'fr' } });

@@ -63,6 +63,14 @@ export async function completeSetup(db: Db, token: string, u: Omit<NewUser, 'ins
 }
 
 /** Makes a user instance administrator: admin of every service, and may create services. */
+/** A person's locale (console and emails). Not audited: a preference, not a state change of the service. */
+export async function setLocale(db: Db, userId: string, locale: 'fr' | 'en'): Promise<q.UserRow> {
+  const r = await sql<q.UserRow>`update users set locale = ${locale} where id = ${userId} returning *`.execute(db);
+  const u = r.rows[0];
+  if (!u) throw new AppError('UNAUTHENTICATED', 'Not signed in');
+  return u;
+}
+
 export async function promoteInstanceAdmin(db: Db, userId: string): Promise<void> {
   await inTransaction(db, async (tx) => {
     await sql`update users set instance_admin = true where id = ${userId}`.execute(tx);

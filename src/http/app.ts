@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { ping } from '../db/index.ts';
 import type { AppContext, Authenticator } from './context.ts';
 import { AppError } from './errors.ts';
+import { consoleIndex, CONSOLE_CSP, registerConsole, wantsConsolePage } from './console.ts';
 import { buildOpenApi, DOCS_HTML, DOCS_INIT_JS } from './openapi.ts';
 import { registerRoute, type AnyRoute } from './route.ts';
 
@@ -91,7 +92,13 @@ export async function buildApp(opts: BuildOptions): Promise<{ fastify: FastifyIn
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     void reply.code(appErr.status).send(appErr.toBody());
   });
+  // Page paths of the web console (e.g. /console/cases/…, /statements/…) are routed in the browser.
+  const consolePage = consoleIndex();
   fastify.setNotFoundHandler((req, reply) => {
+    if (consolePage && wantsConsolePage(req)) {
+      void reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', CONSOLE_CSP).send(consolePage);
+      return;
+    }
     void reply.code(404).send(new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`).toBody());
   });
 
@@ -131,6 +138,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ fastify: FastifyIn
     prefix: '/docs/assets/',
     allowedPath: (p) => /^\/(swagger-ui\.css|swagger-ui-bundle\.js)$/.test(p),
   });
+  await registerConsole(fastify);
   return { fastify, context };
 }
 

@@ -4,6 +4,7 @@
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { builtinRules } from 'eslint/use-at-your-own-risk';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const TS_FILES = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
@@ -104,4 +105,29 @@ export default defineConfig(
     },
   },
   ...boundaryRules(4),
+  {
+    // The web console (browser code, its own tsconfig). Nothing user-supplied is ever rendered as HTML.
+    name: 'vigie/web',
+    files: ['web/src/**/*.{ts,tsx}', 'web/vite.config.ts'],
+    extends: [{ name: 'eslint/recommended', rules: ESLINT_RECOMMENDED }, tseslint.configs.recommended],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // The two classic hook rules (the compiler-oriented rules of v7's preset are not used: no React Compiler here).
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-undef': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Never render text as HTML (XSS): let React escape it.' },
+        { selector: "MemberExpression[property.name='innerHTML']", message: 'Never render text as HTML (XSS).' },
+      ],
+    },
+  },
 );

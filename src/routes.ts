@@ -9,6 +9,8 @@ import { noticeRoutes } from './notices/index.ts';
 import { notificationRoutes } from './notifications/index.ts';
 import { screeningRuleRoutes, screenRoutes } from './screening/index.ts';
 import { serviceRoutes } from './services/index.ts';
+import { statsRoutes } from './stats/index.ts';
+import { supportRoutes } from './support/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 
 /** Every HTTP route of the API, by domain. The OpenAPI document and the route × role test read this list. */
@@ -32,4 +34,6 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...bankExchangeRoutes,
   ...hmaSourceRoutes,
   ...notificationRoutes,
+  ...statsRoutes,
+  ...supportRoutes,
 ];

@@ -61,12 +61,12 @@ function designedHandlerRefusal(route: AnyRoute, caller: Caller, res: LightMyReq
   if (caller.kind === 'user' && !route.url.includes(':service') && route.access.kind === 'service' && res.statusCode === 403) {
     return (res.json() as { error: { message: string } }).error.message.startsWith('This path is for API keys');
   }
+  if (caller.kind !== 'apikey' || res.statusCode !== 403) return false;
+  const message = (res.json() as { error: { message: string } }).error.message;
+  // Listing services and setting personal preferences are for people; an API key is told why.
   return (
-    caller.kind === 'apikey' &&
-    route.method === 'GET' &&
-    route.url === '/v1/services' &&
-    res.statusCode === 403 &&
-    (res.json() as { error: { message: string } }).error.message.startsWith('API keys belong to one service')
+    (route.method === 'GET' && route.url === '/v1/services' && message.startsWith('API keys belong to one service')) ||
+    (route.method === 'PATCH' && route.url === '/v1/me' && message.startsWith('Preferences belong to people'))
   );
 }
 

@@ -67,6 +67,11 @@ describe('decisions and statements of reasons', () => {
     assert.equal((res.json() as { error: { code: string } }).error.code, 'CASE_NOT_CLAIMED_BY_YOU');
     const platform = await h.apiKey('platform');
     assert.equal((await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: platform, body: RESTRICTION })).statusCode, 403);
+    // Fields of the wrong type are field errors too (the cross-field checks must not trip over them).
+    const typed = await h.request('POST', `${S}/cases/${caseId}/decisions`, { auth: mod, body: { outcome: 'restriction', decision_visibility: 3, content_type: 'CONTENT_TYPE_TEXT', decision_facts: 'Facts.' } });
+    assert.equal(typed.statusCode, 400, typed.body);
+    const typedPaths = (typed.json() as { error: { fields: Array<{ path: string }> } }).error.fields.map((f) => f.path);
+    assert.ok(typedPaths.includes('body.decision_visibility') && typedPaths.includes('body.content_type'), typedPaths.join(', '));
     const count = await sql<{ n: number }>`select count(*)::int as n from decisions where case_id = ${caseId}`.execute(h.db);
     assert.equal(count.rows[0]?.n, 0);
   });

@@ -10,6 +10,7 @@ export async function serve(config: Config): Promise<void> {
   const where = database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   // Plain stdout, not the structured log: these lines are for the person who started Vigie.
   console.log(`\nVigie is running at ${url}  (database: ${where})`);
+  console.log(`  Web console (French / English): ${url}/   moderators sign in at ${url}/login`);
   console.log(`  API docs: ${url}/docs   OpenAPI: ${url}/openapi.json`);
   console.log(`  Public notice intake: POST ${url}/v1/public/services/default/notices`);
   if (vigie.setupToken) {

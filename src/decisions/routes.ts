@@ -6,6 +6,7 @@ import * as s from './schemas.ts';
 import { decide, exportStatements, getDecision } from './service.ts';
 import { caseDecisions, findStatementByPuid } from './sql.ts';
 import { presentDecision } from './service.ts';
+import { PreviewBody, previewDecision } from './preview.ts';
 
 const tags = ['decisions'];
 
@@ -32,6 +33,23 @@ export const decisionRoutes: AnyRoute[] = [
       202: { description: 'Held for approval under a four-eyes rule: `{status: "pending_approval", proposal}`; nothing takes effect until a senior approves it' },
     },
     handler: async (ctx) => answer(await decide(ctx.app.db, decisionRequest(ctx), { caseId: ctx.params.id }, ctx.body)),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/v1/services/:service/cases/:id/decisions/preview',
+    operationId: 'previewCaseDecision',
+    summary: 'Preview a decision: its field problems and the statement of reasons it would produce (writes nothing)',
+    description:
+      'Takes the same body as deciding the case, and may be called with an incomplete one. Answers 200 with `valid`, the `fields` ' +
+      'the decide route would reject (same paths and reasons, the Transparency Database rules included), the statement of reasons ' +
+      'in French and English, the TDB JSON (its puid is a placeholder) and the affected user\'s locale. A body that is not a JSON object is a 400.',
+    tags,
+    access: can('decisions:create'),
+    params: s.CaseParams,
+    body: PreviewBody,
+    bodyExample: s.DECISION_EXAMPLE,
+    responses: { 200: { description: '`{valid, fields, statement: {fr, en}, tdb, affected_user_locale, four_eyes_rules, claimed_by_you, case_status}`' } },
+    handler: async ({ app, access, params, body }) => ({ body: await previewDecision(app.db, access, params.id, body) }),
   }),
   defineRoute({
     method: 'POST',

@@ -114,9 +114,11 @@ export const DecisionBody = z
         if (present && !has(otherField)) issue(otherField, `required when ${field} is "other"`);
         if (!present && has(otherField)) issue(otherField, `only when ${field} is "other"`);
       };
-      other('decision_visibility', 'decision_visibility_other', (d.decision_visibility ?? []).includes('DECISION_VISIBILITY_OTHER'));
+      // The refinement also runs when fields failed their own schema (to list every problem at once): guard types.
+      const listHas = (v: unknown, item: string) => Array.isArray(v) && v.includes(item);
+      other('decision_visibility', 'decision_visibility_other', listHas(d.decision_visibility, 'DECISION_VISIBILITY_OTHER'));
       other('decision_monetary', 'decision_monetary_other', d.decision_monetary === 'DECISION_MONETARY_OTHER');
-      other('content_type', 'content_type_other', (d.content_type ?? []).includes('CONTENT_TYPE_OTHER'));
+      other('content_type', 'content_type_other', listHas(d.content_type, 'CONTENT_TYPE_OTHER'));
     },
     { when: (p) => typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value) },
   );

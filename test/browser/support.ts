@@ -94,3 +94,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** The harness's members all have this password (test/helpers.ts). */
+export const MEMBER_PASSWORD = 'correct horse battery staple';
+
+/** Signs in through the login page (the session cookie lands in the page's context). */
+export async function signIn(page: Page, email: string, password = MEMBER_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.locator('#login-email').fill(email);
+  await page.locator('#login-password').fill(password);
+  await page.locator('#login-password').press('Enter');
+  await page.waitForURL('**/console');
+}

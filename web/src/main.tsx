@@ -12,6 +12,8 @@ import { publicRoutes } from './public/routes.tsx';
 
 // The moderators' workspace is its own chunk: the public pages never download it.
 const Workspace = lazy(() => import('./workspace/Workspace.tsx'));
+const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
+const Admin = lazy(() => import('./admin/Admin.tsx'));
 
 function App() {
   return (
@@ -22,6 +24,8 @@ function App() {
             <Route path="/" component={Home} />
             <Route path="/login" component={Login} />
             {publicRoutes}
+            <Route path="/dashboard" component={Dashboard} />
+            <Route path="/admin" component={Admin} />
             <Route path="/console" nest>
               <Workspace />
             </Route>

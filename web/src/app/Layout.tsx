@@ -53,6 +53,14 @@ export function Layout({ children }: { children: ReactNode }) {
                   <Link href="/console">{t('nav.console')}</Link>
                 </li>
                 <li>
+                  <Link href="/dashboard">{t('nav.dashboard')}</Link>
+                </li>
+                {(session.user?.instance_admin || session.services.some((s) => s.role === 'admin')) && (
+                  <li>
+                    <Link href="/admin">{t('nav.admin')}</Link>
+                  </li>
+                )}
+                <li>
                   <button type="button" className="link" onClick={() => void session.logout()}>
                     {t('nav.logout')}
                   </button>

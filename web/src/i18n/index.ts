@@ -10,6 +10,10 @@ import publicEn from '../public/i18n/en.json';
 import publicFr from '../public/i18n/fr.json';
 import workspaceEn from '../workspace/i18n/en.json';
 import workspaceFr from '../workspace/i18n/fr.json';
+import dashboardEn from '../dashboard/i18n/en.json';
+import dashboardFr from '../dashboard/i18n/fr.json';
+import adminEn from '../admin/i18n/en.json';
+import adminFr from '../admin/i18n/fr.json';
 
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -33,8 +37,8 @@ function initialLocale(): Locale {
 void i18n.use(initReactI18next).init({
   // One namespace per area (`public.*`, `workspace.*`), each with its own files, merged into one tree.
   resources: {
-    en: { translation: { ...en, public: publicEn, workspace: workspaceEn } },
-    fr: { translation: { ...fr, public: publicFr, workspace: workspaceFr } },
+    en: { translation: { ...en, public: publicEn, workspace: workspaceEn, dashboard: dashboardEn, admin: adminEn } },
+    fr: { translation: { ...fr, public: publicFr, workspace: workspaceFr, dashboard: dashboardFr, admin: adminFr } },
   },
   lng: initialLocale(),
   fallbackLng: 'en',

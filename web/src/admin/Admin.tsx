@@ -1,0 +1,70 @@
+/** Administration of a service (admin role): members, API keys, webhooks, Transparency Database, audit log. */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Redirect } from 'wouter';
+import { useSession } from '../app/session.tsx';
+import { ApiKeys } from './ApiKeys.tsx';
+import { Audit } from './Audit.tsx';
+import { Members } from './Members.tsx';
+import { Transparency } from './Transparency.tsx';
+import { Webhooks } from './Webhooks.tsx';
+
+const SECTIONS = ['members', 'keys', 'webhooks', 'tdb', 'audit'] as const;
+type Section = (typeof SECTIONS)[number];
+
+export default function Admin() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const services = session.services.filter((s) => s.role === 'admin' || session.user?.instance_admin);
+  const [service, setService] = useState('');
+  const [section, setSection] = useState<Section>('members');
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const slug = service || services[0]?.slug || '';
+
+  if (session.status === 'loading') return <p aria-busy="true">…</p>;
+  if (session.status === 'signed-out') return <Redirect to="/login" />;
+  return (
+    <section>
+      <h1 ref={heading} tabIndex={-1}>
+        {t('admin.title')}
+      </h1>
+      {services.length === 0 ? (
+        <p>{t('admin.forbidden')}</p>
+      ) : (
+        <>
+          {services.length > 1 && (
+            <div className="inline-form">
+              <div>
+                <label htmlFor="admin-service">{t('dashboard.service')}</label>
+                <select id="admin-service" value={slug} onChange={(e) => setService(e.target.value)}>
+                  {services.map((s) => (
+                    <option key={s.slug} value={s.slug}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          )}
+          <nav aria-label={t('admin.sections')} className="tabs">
+            <ul>
+              {SECTIONS.map((s) => (
+                <li key={s}>
+                  <button type="button" aria-current={section === s ? 'page' : undefined} onClick={() => setSection(s)}>
+                    {t(`admin.${s}.title`)}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {section === 'members' && <Members service={slug} />}
+          {section === 'keys' && <ApiKeys service={slug} />}
+          {section === 'webhooks' && <Webhooks service={slug} />}
+          {section === 'tdb' && <Transparency service={slug} />}
+          {section === 'audit' && <Audit service={slug} />}
+        </>
+      )}
+    </section>
+  );
+}

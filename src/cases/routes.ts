@@ -65,6 +65,18 @@ export const caseRoutes: AnyRoute[] = [
     handler: async (ctx) => ({ body: await cases(ctx).get(ctx.params.id) }),
   }),
   defineRoute({
+    method: 'GET',
+    url: '/v1/services/:service/cases/:id/history',
+    operationId: 'getCaseHistory',
+    summary: "A case's history from the audit log (who did what, when), for those who can see the case",
+    description: 'The events of the case and of its decisions, oldest first (at most 500); the full events are in GET /audit (audit:read).',
+    tags,
+    access: can('cases:read'),
+    params: s.CaseParams,
+    responses: { 200: { description: '{items: [{id, occurred_at, actor_type, actor_name, action, subject_type, subject_id}]}' } },
+    handler: async (ctx) => ({ body: await cases(ctx).history(ctx.params.id) }),
+  }),
+  defineRoute({
     method: 'POST',
     url: '/v1/services/:service/cases/claim-next',
     operationId: 'claimNextCase',

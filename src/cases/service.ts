@@ -122,6 +122,13 @@ export class CaseService {
     };
   }
 
+  /** What happened to a case, from the audit log (who, what, when — not the events' data), for whoever may see it. */
+  async history(caseId: string) {
+    const { c } = await this.visibleCase(this.db, caseId);
+    const rows = await q.caseHistory(this.db, this.access.serviceId, c.id, 500);
+    return { items: rows.map((r) => ({ ...r, occurred_at: r.occurred_at.toISOString() })) };
+  }
+
   private userId(): string {
     if (!this.access.userId) throw new AppError('FORBIDDEN', 'Only signed-in moderators can claim cases');
     return this.access.userId;

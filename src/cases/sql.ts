@@ -213,3 +213,26 @@ export async function userCanBeAssigned(db: Db, serviceId: string, userId: strin
   const row = r.rows[0];
   return row ? { role: row.role, teamIds: row.team_ids } : undefined;
 }
+
+export interface HistoryRow {
+  id: number;
+  occurred_at: Date;
+  actor_type: string;
+  actor_name: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+}
+
+/** The audit events of a case and of the subjects that name it (decisions), oldest first, with the actor's display name. */
+export async function caseHistory(db: Db, serviceId: string, caseId: string, limit: number): Promise<HistoryRow[]> {
+  const r = await sql<HistoryRow>`
+    select e.id, e.occurred_at, e.actor_type, u.display_name as actor_name, e.action, e.subject_type, e.subject_id
+    from audit_events e left join users u on e.actor_type = 'user' and u.id::text = e.actor_id
+    where e.id = any(array(
+      select id from audit_events where service_id = ${serviceId} and subject_type = 'case' and subject_id = ${caseId}
+      union all
+      select id from audit_events where service_id = ${serviceId} and data ? 'case_id' and data->>'case_id' = ${caseId}))
+    order by e.id limit ${limit}`.execute(db);
+  return r.rows.map((x) => ({ ...x, id: Number(x.id) }));
+}

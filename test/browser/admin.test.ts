@@ -65,6 +65,46 @@ describe('administration pages', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('policies: the triage table and the decision policy are edited and saved whole; errors come back per field', async () => {
+    const session = await env.h.user('admin', { email: 'policy-admin@example.org' });
+    const { page, problems } = await env.newPage();
+    await signIn(page, 'policy-admin@example.org');
+    await page.goto('/admin');
+    await page.getByRole('button', { name: 'Policies' }).click();
+    await page.getByRole('heading', { name: 'Triage: tier, deadline and queue per category' }).waitFor();
+    // A new row: scams go to tier 0 with a two-hour deadline.
+    await page.getByRole('button', { name: 'Add a row' }).click();
+    const rows = await page.locator('select[id^="tri-cat-"]').count();
+    const last = rows - 1;
+    await page.locator(`#tri-cat-${last}`).selectOption('STATEMENT_CATEGORY_SCAMS_AND_FRAUD');
+    await page.locator(`#tri-tier-${last}`).fill('0');
+    await page.locator(`#tri-deadline-${last}`).fill('120');
+    await page.getByText('2 hours').waitFor();
+    await page.getByRole('button', { name: 'Save the triage policy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).first().waitFor();
+    const triage = (await env.h.request('GET', '/v1/services/default/sla-policies', { auth: session })).json() as { policies: Array<{ category: string; tier: number; deadline_minutes: number }> };
+    assert.ok(triage.policies.some((p) => p.category === 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD' && p.tier === 0 && p.deadline_minutes === 120));
+
+    // Decision policy: sample 10 % of decisions; a suspension before any warning is refused by the server.
+    await page.getByLabel('Share of decisions sampled for a blind second review (%)').fill('10');
+    await page.locator('#thr-a-0').selectOption('suspension');
+    await page.getByRole('button', { name: 'Save the decision policy' }).click();
+    await page.getByRole('alert').filter({ hasText: 'a suspension must follow a warning' }).waitFor();
+    await page.locator('#thr-a-0').selectOption('warning');
+    await page.getByRole('button', { name: 'Save the decision policy' }).click();
+    await page.locator('form[aria-labelledby="dpol-title"]').getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const policy = (await env.h.request('GET', '/v1/services/default/decision-policy', { auth: session })).json() as { policy: { quality_review: { sample_rate: number } }; is_default: boolean };
+    assert.equal(policy.is_default, false);
+    assert.equal(policy.policy.quality_review.sample_rate, 0.1);
+    // Four-eyes rules that are not JSON are caught before sending.
+    await page.getByLabel('Rules (JSON)').fill('[{"name": ');
+    await page.getByRole('button', { name: 'Save the decision policy' }).click();
+    await page.getByText('The rules are not valid JSON.').waitFor();
+    assert.deepEqual(await axeSerious(page), []);
+    await screenshot(page, 'admin-policies-en');
+    assert.deepEqual(problems, []);
+  });
+
   it('a moderator has no administration link and is told so at /admin', async () => {
     await env.h.user('moderator', { email: 'plain-mod@example.org' });
     const { page } = await env.newPage();

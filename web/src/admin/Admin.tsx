@@ -5,12 +5,17 @@ import { Redirect } from 'wouter';
 import { useSession } from '../app/session.tsx';
 import { ApiKeys } from './ApiKeys.tsx';
 import { Audit } from './Audit.tsx';
+import { HelpResources, Services } from './Instance.tsx';
 import { Members } from './Members.tsx';
+import { Policies } from './Policies.tsx';
+import { Screening } from './Screening.tsx';
 import { Transparency } from './Transparency.tsx';
 import { Webhooks } from './Webhooks.tsx';
 
-const SECTIONS = ['members', 'keys', 'webhooks', 'tdb', 'audit'] as const;
-type Section = (typeof SECTIONS)[number];
+const SECTIONS = ['members', 'keys', 'policy', 'screening', 'webhooks', 'tdb', 'audit'] as const;
+/** Instance administrators also manage the services and the help-and-remedies data. */
+const INSTANCE_SECTIONS = ['services', 'help'] as const;
+type Section = (typeof SECTIONS)[number] | (typeof INSTANCE_SECTIONS)[number];
 
 export default function Admin() {
   const { t } = useTranslation();
@@ -49,10 +54,10 @@ export default function Admin() {
           )}
           <nav aria-label={t('admin.sections')} className="tabs">
             <ul>
-              {SECTIONS.map((s) => (
+              {[...SECTIONS, ...(session.user?.instance_admin ? INSTANCE_SECTIONS : [])].map((s) => (
                 <li key={s}>
                   <button type="button" aria-current={section === s ? 'page' : undefined} onClick={() => setSection(s)}>
-                    {t(`admin.${s}.title`)}
+                    {t(s === 'services' || s === 'help' ? `admin.instance.${s}.title` : s === 'screening' ? 'admin.screening.title' : `admin.${s}.title`)}
                   </button>
                 </li>
               ))}
@@ -60,6 +65,10 @@ export default function Admin() {
           </nav>
           {section === 'members' && <Members service={slug} />}
           {section === 'keys' && <ApiKeys service={slug} />}
+          {section === 'policy' && <Policies service={slug} />}
+          {section === 'screening' && <Screening service={slug} />}
+          {section === 'services' && <Services />}
+          {section === 'help' && <HelpResources />}
           {section === 'webhooks' && <Webhooks service={slug} />}
           {section === 'tdb' && <Transparency service={slug} />}
           {section === 'audit' && <Audit service={slug} />}

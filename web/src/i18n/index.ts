@@ -14,6 +14,10 @@ import dashboardEn from '../dashboard/i18n/en.json';
 import dashboardFr from '../dashboard/i18n/fr.json';
 import adminEn from '../admin/i18n/en.json';
 import adminFr from '../admin/i18n/fr.json';
+import adminScreeningEn from '../admin/i18n/screening.en.json';
+import adminScreeningFr from '../admin/i18n/screening.fr.json';
+import adminInstanceEn from '../admin/i18n/instance.en.json';
+import adminInstanceFr from '../admin/i18n/instance.fr.json';
 
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -37,8 +41,8 @@ function initialLocale(): Locale {
 void i18n.use(initReactI18next).init({
   // One namespace per area (`public.*`, `workspace.*`), each with its own files, merged into one tree.
   resources: {
-    en: { translation: { ...en, public: publicEn, workspace: workspaceEn, dashboard: dashboardEn, admin: adminEn } },
-    fr: { translation: { ...fr, public: publicFr, workspace: workspaceFr, dashboard: dashboardFr, admin: adminFr } },
+    en: { translation: { ...en, public: publicEn, workspace: workspaceEn, dashboard: dashboardEn, admin: { ...adminEn, screening: adminScreeningEn, instance: adminInstanceEn } } },
+    fr: { translation: { ...fr, public: publicFr, workspace: workspaceFr, dashboard: dashboardFr, admin: { ...adminFr, screening: adminScreeningFr, instance: adminInstanceFr } } },
   },
   lng: initialLocale(),
   fallbackLng: 'en',

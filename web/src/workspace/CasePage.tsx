@@ -173,7 +173,7 @@ export default function CasePage({ id }: { id: string }) {
     api<{ items: ScreenedItem[] }>('GET', `${base(service)}/screened-items?case_id=${encodeURIComponent(id)}`)
       .then((r) => setSignals(r.items))
       .catch(() => setSignals([]));
-    api<{ items: AuditEvent[] }>('GET', `${base(service)}/audit?subject_type=case&subject_id=${encodeURIComponent(id)}&limit=50`)
+    api<{ items: AuditEvent[] }>('GET', `${base(service)}/cases/${encodeURIComponent(id)}/history`)
       .then((r) => setHistory(r.items))
       .catch((e: unknown) => setHistory(e instanceof ApiError && e.status === 403 ? 'forbidden' : []));
   }, [load, service, id]);
@@ -290,7 +290,8 @@ export default function CasePage({ id }: { id: string }) {
             <ol className="history">
               {history.map((ev) => (
                 <li key={ev.id}>
-                  {fmt.dateTime(ev.occurred_at)} — <span className="mono">{ev.action}</span> ({ev.actor_type})
+                  {fmt.dateTime(ev.occurred_at)} — {t(`workspace.case.actions.${ev.action.replace('.', '_')}`, { defaultValue: ev.action })} —{' '}
+                  {ev.actor_type === 'user' ? (ev.actor_name ?? t('workspace.case.someone')) : t(`workspace.case.actors.${ev.actor_type}`, { defaultValue: ev.actor_type })}
                 </li>
               ))}
             </ol>

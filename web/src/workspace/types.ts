@@ -69,13 +69,15 @@ export interface ScreenedItem {
   screened_at: string;
 }
 
+/** One line of a case's history (GET …/cases/{id}/history). */
 export interface AuditEvent {
   id: number;
   occurred_at: string;
   actor_type: string;
-  actor_id: string | null;
+  actor_name: string | null;
   action: string;
-  data: Record<string, unknown>;
+  subject_type: string;
+  subject_id: string;
 }
 
 export interface Evidence {

@@ -34,11 +34,12 @@ function upToDate() {
 }
 
 /** The JS a first visit downloads: the entry scripts and the chunks they import statically (modulepreload). */
-function firstLoad() {
+function firstLoad(t0) {
   const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
   const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(DIST, f)), { level: 9 }).length;
-  const all = fs.readdirSync(path.join(DIST, 'assets')).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
+  // This build's chunks: those written by it (earlier builds' files may still be there).
+  const all = fs.readdirSync(path.join(DIST, 'assets')).filter((f) => (f.endsWith('.js') || f.endsWith('.css')) && fs.statSync(path.join(DIST, 'assets', f)).mtimeMs >= t0 - 1000);
   return {
     first_load_js: files.map((f) => ({ file: f, gzip_bytes: gz(f) })),
     first_load_js_gzip_kb: Math.round(files.reduce((s, f) => s + gz(f), 0) / 102.4) / 10,
@@ -59,7 +60,14 @@ try {
 }
 const t0 = Date.now();
 await vite.build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
-const sizes = firstLoad();
+// Assets of earlier builds: kept a while for servers still running on them, then removed.
+const STALE_MS = 60 * 60 * 1000;
+const assets = path.join(DIST, 'assets');
+for (const f of fs.readdirSync(assets)) {
+  const st = fs.statSync(path.join(assets, f));
+  if (st.mtimeMs < t0 - STALE_MS) fs.rmSync(path.join(assets, f));
+}
+const sizes = firstLoad(t0);
 fs.writeFileSync(path.join(DIST, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 const over = sizes.first_load_js_gzip_kb > FIRST_LOAD_LIMIT_KB;
 console.log(`web console: built in ${((Date.now() - t0) / 1000).toFixed(1)} s; first load ${sizes.first_load_js_gzip_kb} KB of gzipped JS (limit ${FIRST_LOAD_LIMIT_KB})${over ? ' — OVER' : ''}`);

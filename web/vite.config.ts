@@ -7,7 +7,9 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    // Not emptied: a server started before a rebuild still serves the old index.html, whose hashed assets must
+    // stay until it restarts. scripts/build-web.mjs prunes assets older than the last builds.
+    emptyOutDir: false,
     // Sizes are reported by scripts/build-web.mjs (gzip per entry).
     reportCompressedSize: false,
     chunkSizeWarningLimit: 600,

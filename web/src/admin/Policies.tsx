@@ -123,7 +123,8 @@ function Triage({ service }: { service: string }) {
                     {t('admin.policy.queueOfRow', { n: i + 1 })}
                   </label>
                   <select id={`tri-queue-${i}`} value={r.queue} onChange={(e) => set(i, { queue: e.target.value })}>
-                    {(queues.data?.items ?? [{ slug: r.queue, name: r.queue }]).map((q) => (
+                    {/* Queues of teams the admin is not in are not listed to them: keep the row's own queue selectable. */}
+                    {[...(queues.data?.items ?? []), ...(queues.data?.items.some((q) => q.slug === r.queue) ? [] : [{ slug: r.queue, name: r.queue }])].map((q) => (
                       <option key={q.slug} value={q.slug}>
                         {q.name}
                       </option>
@@ -200,6 +201,7 @@ function Decisions({ service }: { service: string }) {
     if (r) {
       setPolicy(r.policy);
       setSaved(true);
+      loaded.reload();
     }
   }
 

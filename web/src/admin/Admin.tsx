@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect } from 'wouter';
+import { ServicePicker } from '../app/ServicePicker.tsx';
 import { useSession } from '../app/session.tsx';
 import { ApiKeys } from './ApiKeys.tsx';
 import { Audit } from './Audit.tsx';
@@ -38,20 +39,9 @@ export default function Admin() {
         <p>{t('admin.forbidden')}</p>
       ) : (
         <>
-          {services.length > 1 && (
-            <div className="inline-form">
-              <div>
-                <label htmlFor="admin-service">{t('dashboard.service')}</label>
-                <select id="admin-service" value={slug} onChange={(e) => setService(e.target.value)}>
-                  {services.map((s) => (
-                    <option key={s.slug} value={s.slug}>
-                      {s.name}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-          )}
+          <div className="inline-form">
+            <ServicePicker id="admin-service" services={services} value={slug} onChange={setService} />
+          </div>
           <nav aria-label={t('admin.sections')} className="tabs">
             <ul>
               {[...SECTIONS, ...(session.user?.instance_admin ? INSTANCE_SECTIONS : [])].map((s) => (

@@ -1,29 +1,9 @@
-/** Small building blocks of the admin pages: loading a resource, showing API errors, a field with its error. */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+/** Small building blocks of the admin pages: showing API errors, a field with its error, submitting a form. */
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../app/api.ts';
+import { ApiError } from '../app/api.ts';
 
-export function useResource<T>(url: string | null): { data: T | null; error: ApiError | null; reload: () => void } {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!url) return;
-    let live = true;
-    api<T>('GET', url)
-      .then((d) => {
-        if (!live) return;
-        setData(d);
-        setError(null);
-      })
-      .catch((e: unknown) => live && setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'network')));
-    return () => {
-      live = false;
-    };
-  }, [url, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, reload };
-}
+export { useResource } from '../app/useResource.ts';
 
 /** An API error in words: forbidden, not found, or the message and each field's reason. */
 export function ErrorNote({ error }: { error: ApiError | null }) {

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect } from 'wouter';
 import { api, ApiError } from '../app/api.ts';
+import { ServicePicker } from '../app/ServicePicker.tsx';
 import { useSession } from '../app/session.tsx';
 import { fmt } from '../i18n/index.ts';
 import { ChartBlock } from './Chart.tsx';
@@ -55,18 +56,7 @@ export default function Dashboard() {
     <section>
       <h1>{t('dashboard.title')}</h1>
       <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-        {services.length > 1 && (
-          <div>
-            <label htmlFor="dash-service">{t('dashboard.service')}</label>
-            <select id="dash-service" value={slug} onChange={(e) => setService(e.target.value)}>
-              {services.map((s) => (
-                <option key={s.slug} value={s.slug}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        <ServicePicker id="dash-service" services={services} value={slug} onChange={setService} />
         <div>
           <label htmlFor="dash-from">{t('dashboard.from')}</label>
           <input id="dash-from" type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />

@@ -9,7 +9,7 @@ import { api, ApiError } from '../app/api.ts';
 import { currentLocale, fmt } from '../i18n/index.ts';
 import { base, useFocusHeading, useService } from './shared.tsx';
 import type { Rendered } from './types.ts';
-import { useLoad } from './useLoad.ts';
+import { useResource } from '../app/useResource.ts';
 
 interface Appeal {
   id: string;
@@ -56,7 +56,7 @@ export function AppealsList() {
   const { t } = useTranslation();
   const service = useService();
   const heading = useFocusHeading<HTMLHeadingElement>();
-  const list = useLoad<{ items: Appeal[] }>(`${base(service)}/appeals?status=open`);
+  const list = useResource<{ items: Appeal[] }>(`${base(service)}/appeals?status=open`);
   return (
     <section>
       <h1 ref={heading} tabIndex={-1}>
@@ -99,8 +99,8 @@ export function AppealPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const service = useService();
   const heading = useFocusHeading<HTMLHeadingElement>();
-  const appeal = useLoad<Appeal>(`${base(service)}/appeals/${id}`);
-  const decision = useLoad<Decision>(appeal.data ? `${base(service)}/decisions/${appeal.data.decision_id}?locale=${currentLocale()}` : null);
+  const appeal = useResource<Appeal>(`${base(service)}/appeals/${id}`);
+  const decision = useResource<Decision>(appeal.data ? `${base(service)}/decisions/${appeal.data.decision_id}?locale=${currentLocale()}` : null);
   const [outcome, setOutcome] = useState<'upheld' | 'reversed'>('upheld');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -191,7 +191,7 @@ export function Approvals() {
   const { t } = useTranslation();
   const service = useService();
   const heading = useFocusHeading<HTMLHeadingElement>();
-  const list = useLoad<{ items: Proposal[] }>(`${base(service)}/decision-proposals?status=pending`);
+  const list = useResource<{ items: Proposal[] }>(`${base(service)}/decision-proposals?status=pending`);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 

@@ -2,6 +2,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { ServicePicker } from '../app/ServicePicker.tsx';
 import { useSession } from '../app/session.tsx';
 import { fmt } from '../i18n/index.ts';
 import { Queues } from './Queues.tsx';
@@ -74,18 +75,7 @@ export default function Workspace() {
   return (
     <div className="workspace">
       <div className="workspace-bar">
-        {services.length > 1 ? (
-          <div className="service-picker">
-            <label htmlFor="ws-service">{t('workspace.service')}</label>
-            <select id="ws-service" value={service} onChange={(e) => choose(e.target.value)}>
-              {services.map((s) => (
-                <option key={s.slug} value={s.slug}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        <ServicePicker id="ws-service" className="service-picker" services={services} value={service ?? ''} onChange={choose} />
         <ExposureCounter />
       </div>
       {service === undefined ? (

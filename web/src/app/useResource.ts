@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from '../app/api.ts';
+import { api, ApiError } from './api.ts';
 
-/** GET a resource (null url: not yet); reload() fetches it again. */
-export function useLoad<T>(url: string | null): { data: T | null; error: ApiError | null; reload: () => void } {
+/** GET a resource (null url: not yet); reload() fetches it again. Shared by every area of the console. */
+export function useResource<T>(url: string | null): { data: T | null; error: ApiError | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [tick, setTick] = useState(0);

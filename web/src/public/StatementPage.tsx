@@ -3,11 +3,12 @@
  * URL fragment (#token=…: never sent to the server as a query string; it goes in the X-Appeal-Token header)
  * or pasted in a form; where the appeal stands, and the appeal form (DSA Art. 20).
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { api, ApiError } from '../app/api.ts';
 import { currentLocale, fmt } from '../i18n/index.ts';
+import { AppealForm } from './AppealForm.tsx';
 import { DEFAULT_SERVICE, ErrorSummary, FieldError, Item, describedBy, publicBase, useEnumLabel, useErrorMessage, type SummaryItem } from './common.tsx';
 
 interface PublicDecision {
@@ -233,7 +234,7 @@ function StatementView({ data, service, token, onChanged }: { data: Statement; s
       </dl>
       <p>{t('public.statement.redress')}</p>
       {data.appeal.can_appeal ? (
-        <AppealForm service={service} decisionId={data.id} token={token} onDone={onChanged} />
+        <StatementAppeal service={service} decisionId={data.id} token={token} onDone={onChanged} />
       ) : (
         <p>{data.appeal.status === 'open' ? t('public.statement.appealPending') : t('public.statement.cannotAppeal')}</p>
       )}
@@ -241,73 +242,23 @@ function StatementView({ data, service, token, onChanged }: { data: Statement; s
   );
 }
 
-function AppealForm({ service, decisionId, token, onDone }: { service: string; decisionId: string; token: string; onDone: () => void }) {
+function StatementAppeal({ service, decisionId, token, onDone }: { service: string; decisionId: string; token: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const errorMessage = useErrorMessage();
-  const [explanation, setExplanation] = useState('');
-  const [summary, setSummary] = useState<SummaryItem[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const confirmation = useRef<HTMLDivElement>(null);
-  const error = summary[0]?.message;
-
-  useEffect(() => {
-    if (done) confirmation.current?.focus();
-  }, [done]);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (explanation.trim() === '') {
-      setSummary([{ field: 'appeal-explanation', message: t('public.appeal.invalid.explanation') }]);
-      return;
-    }
-    setBusy(true);
-    try {
-      await api('POST', `${publicBase(service)}/decisions/${encodeURIComponent(decisionId)}/appeals`, { token, explanation: explanation.trim() });
-      setSummary([]);
-      setDone(true);
-    } catch (err) {
-      const msg = err instanceof ApiError && err.field('explanation') ? t('public.appeal.invalid.explanation') : errorMessage(err);
-      setSummary([{ field: 'appeal-explanation', message: msg }]);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (done)
-    return (
-      <div className="panel ok-panel" role="status" tabIndex={-1} ref={confirmation}>
-        <h3>{t('public.appeal.confirmationTitle')}</h3>
-        <p>{t('public.appeal.confirmation')}</p>
-        <button type="button" onClick={onDone}>
-          {t('public.statement.refresh')}
-        </button>
-      </div>
-    );
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="appeal-form">
-      <h3>{t('public.statement.appealFormTitle')}</h3>
-      <p>{t('public.statement.appealIntro')}</p>
-      <ErrorSummary items={summary} />
-      <label htmlFor="appeal-explanation">{t('public.appeal.explanation')}</label>
-      <textarea
-        id="appeal-explanation"
-        rows={6}
-        maxLength={5000}
-        required
-        aria-required="true"
-        value={explanation}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy('appeal-explanation-hint', error && 'appeal-explanation-error')}
-        onChange={(e) => setExplanation(e.target.value)}
-      />
-      <span id="appeal-explanation-hint" className="hint">
-        {t('public.appeal.explanationHint')}
-      </span>
-      <FieldError id="appeal-explanation-error" message={error} />
-      <button type="submit" disabled={busy}>
-        {busy ? t('public.common.sending') : t('public.appeal.submit')}
-      </button>
-    </form>
+    <AppealForm
+      idPrefix="appeal"
+      title={t('public.statement.appealFormTitle')}
+      intro={t('public.statement.appealIntro')}
+      send={(explanation) => api('POST', `${publicBase(service)}/decisions/${encodeURIComponent(decisionId)}/appeals`, { token, explanation })}
+      confirmation={
+        <>
+          <h3>{t('public.appeal.confirmationTitle')}</h3>
+          <p>{t('public.appeal.confirmation')}</p>
+          <button type="button" onClick={onDone}>
+            {t('public.statement.refresh')}
+          </button>
+        </>
+      }
+    />
   );
 }

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearch } from 'wouter';
 import { api, ApiError } from '../app/api.ts';
 import { fmt } from '../i18n/index.ts';
+import { AppealForm } from './AppealForm.tsx';
 import { DEFAULT_SERVICE, ErrorSummary, FieldError, Item, describedBy, publicBase, useEnumLabel, useErrorMessage, type SummaryItem } from './common.tsx';
 
 interface ItemOutcome {
@@ -216,63 +217,17 @@ function TrackResult({
 
 function NotifierAppeal({ service, reference, token, onDone }: { service: string; reference: string; token: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const errorMessage = useErrorMessage();
-  const [explanation, setExplanation] = useState('');
-  const [summary, setSummary] = useState<SummaryItem[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const error = summary[0]?.message;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (explanation.trim() === '') {
-      setSummary([{ field: 'track-appeal-explanation', message: t('public.appeal.invalid.explanation') }]);
-      return;
-    }
-    setBusy(true);
-    try {
-      await api('POST', `${publicBase(service)}/notices/${encodeURIComponent(reference)}/appeals`, { token, explanation: explanation.trim() });
-      setDone(true);
-      setSummary([]);
-      onDone();
-    } catch (err) {
-      const msg = err instanceof ApiError && err.field('explanation') ? t('public.appeal.invalid.explanation') : errorMessage(err);
-      setSummary([{ field: 'track-appeal-explanation', message: msg }]);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (done)
-    return (
-      <p role="status" className="ok panel">
-        {t('public.appeal.confirmation')}
-      </p>
-    );
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate className="appeal-form">
-      <h3>{t('public.track.appealTitle')}</h3>
-      <p>{t('public.track.appealIntro')}</p>
-      <ErrorSummary items={summary} />
-      <label htmlFor="track-appeal-explanation">{t('public.appeal.explanation')}</label>
-      <textarea
-        id="track-appeal-explanation"
-        rows={5}
-        maxLength={5000}
-        required
-        aria-required="true"
-        value={explanation}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy('track-appeal-hint', error && 'track-appeal-explanation-error')}
-        onChange={(e) => setExplanation(e.target.value)}
-      />
-      <span id="track-appeal-hint" className="hint">
-        {t('public.appeal.explanationHint')}
-      </span>
-      <FieldError id="track-appeal-explanation-error" message={error} />
-      <button type="submit" disabled={busy}>
-        {busy ? t('public.common.sending') : t('public.appeal.submit')}
-      </button>
-    </form>
+    <AppealForm
+      idPrefix="track-appeal"
+      rows={5}
+      title={t('public.track.appealTitle')}
+      intro={t('public.track.appealIntro')}
+      send={async (explanation) => {
+        await api('POST', `${publicBase(service)}/notices/${encodeURIComponent(reference)}/appeals`, { token, explanation });
+        onDone();
+      }}
+      confirmation={<p className="ok">{t('public.appeal.confirmation')}</p>}
+    />
   );
 }

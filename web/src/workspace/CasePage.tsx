@@ -137,7 +137,9 @@ function Signals({ items }: { items: ScreenedItem[] | null }) {
             {scores ? <p className="mono">{JSON.stringify(scores)}</p> : null}
             <details>
               <summary>{t('workspace.case.provenance')}</summary>
-              <pre className="mono">{JSON.stringify({ signals: s.signals, rules: s.rules, labels: s.labels }, null, 2)}</pre>
+              <pre className="mono" tabIndex={0} aria-label={t('workspace.case.provenance')}>
+                {JSON.stringify({ signals: s.signals, rules: s.rules, labels: s.labels }, null, 2)}
+              </pre>
             </details>
           </li>
         );

@@ -230,7 +230,10 @@ export function Approvals() {
               {t('workspace.approvals.proposedAt', { when: fmt.dateTime(p.proposed_at) })} — <Link href={`/cases/${p.case_id}`}>{t('workspace.approvals.case')}</Link>
             </p>
             <p>{t('workspace.approvals.rules', { rules: p.rules.join(', ') })}</p>
-            <pre className="mono small">{JSON.stringify(p.decision, null, 2)}</pre>
+            {/* Focusable: it scrolls, and keyboard users must be able to scroll it (WCAG 2.1.1). */}
+            <pre className="mono small" tabIndex={0} aria-label={t('workspace.approvals.proposed')}>
+              {JSON.stringify(p.decision, null, 2)}
+            </pre>
             <button type="button" onClick={() => void act(p, 'approve')}>
               {t('workspace.approvals.approve')}
             </button>

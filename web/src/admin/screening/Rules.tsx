@@ -46,7 +46,9 @@ export function Rules({ service }: { service: string }) {
                   {r.name}
                   <details>
                     <summary>{t('admin.screening.rules.definition')}</summary>
-                    <pre className="mono small">{JSON.stringify(r.definition, null, 2)}</pre>
+                    <pre className="mono small" tabIndex={0} aria-label={t('admin.screening.rules.definition')}>
+                      {JSON.stringify(r.definition, null, 2)}
+                    </pre>
                   </details>
                 </td>
                 <td>

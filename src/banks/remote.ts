@@ -115,6 +115,8 @@ async function findSource(db: Db, serviceId: string): Promise<SourceRow | null> 
  */
 export class RemoteSources {
   private readonly cache = new Map<string, { at: number; row: SourceRow | null }>();
+  /** When this process last wrote a success (last_ok_at) per service. */
+  private readonly okNoted = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -213,6 +215,12 @@ export class RemoteSources {
   /** The source's last success or last error, for admins (best effort: never fails the call). */
   private async noteOutcome(serviceId: string, errors: RemoteError[]): Promise<void> {
     const first = errors[0];
+    // A success is written at most once a minute per service: not a database write on every screening call.
+    if (!first) {
+      const last = this.okNoted.get(serviceId) ?? 0;
+      if (Date.now() - last < 60_000) return;
+      this.okNoted.set(serviceId, Date.now());
+    } else this.okNoted.delete(serviceId);
     const q = first
       ? sql`update hma_sources set last_error = ${`${first.kind}: ${first.message}`.slice(0, 1000)}, last_error_at = now() where service_id = ${serviceId}`
       : sql`update hma_sources set last_ok_at = now() where service_id = ${serviceId} and (last_ok_at is null or last_ok_at < now() - interval '1 minute')`;

@@ -89,7 +89,10 @@ describe('instance administration pages', () => {
     await page.getByRole('heading', { level: 3, name: 'Modifier : Ligne test Belgique' }).waitFor();
     assert.equal(await page.locator('#help-name-en').inputValue(), 'Belgian test line');
     await page.locator('#help-name-en').fill('Belgian test helpline');
+    // The status line may still show the creation's message: wait for the update itself.
+    const updated = page.waitForResponse((r) => r.url().includes(`/v1/help-resources/${created.id}`) && r.request().method() === 'PUT');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
+    assert.equal((await updated).status(), 200);
     await page.getByRole('status').filter({ hasText: 'Ligne test Belgique enregistrée.' }).waitFor();
     const all = async () => ((await env.h.request('GET', '/v1/help-resources', { auth: admin })).json() as { items: Resource[] }).items;
     assert.equal((await all()).find((r) => r.id === created.id)?.name.en, 'Belgian test helpline');

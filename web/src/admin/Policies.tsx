@@ -167,6 +167,8 @@ function Decisions({ service }: { service: string }) {
   const [policy, setPolicy] = useState<DecisionPolicy | null>(null);
   const [rulesText, setRulesText] = useState('');
   const [rulesError, setRulesError] = useState<string | null>(null);
+  // Not reloaded after a save: a reload would overwrite what the person typed since.
+  const [savedOnce, setSavedOnce] = useState(false);
   const save = useSubmit();
   const [saved, setSaved] = useState(false);
   useEffect(() => {
@@ -201,14 +203,14 @@ function Decisions({ service }: { service: string }) {
     if (r) {
       setPolicy(r.policy);
       setSaved(true);
-      loaded.reload();
+      setSavedOnce(true);
     }
   }
 
   return (
     <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="dpol-title">
       <h3 id="dpol-title">{t('admin.policy.decisions')}</h3>
-      {loaded.data?.is_default && <p className="hint">{t('admin.policy.isDefault')}</p>}
+      {loaded.data?.is_default && !savedOnce && <p className="hint">{t('admin.policy.isDefault')}</p>}
       <ErrorNote error={save.error} />
       <fieldset>
         <legend>{t('admin.policy.fourEyes')}</legend>

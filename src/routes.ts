@@ -7,10 +7,13 @@ import type { AnyRoute } from './http/route.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { noticeRoutes } from './notices/index.ts';
 import { notificationRoutes } from './notifications/index.ts';
+import { notifierRoutes } from './notifiers/index.ts';
+import { orderRoutes } from './orders/index.ts';
 import { screeningRuleRoutes, screenRoutes } from './screening/index.ts';
 import { serviceRoutes } from './services/index.ts';
 import { statsRoutes } from './stats/index.ts';
 import { supportRoutes } from './support/index.ts';
+import { transparencyRoutes } from './transparency/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 
 /** Every HTTP route of the API, by domain. The OpenAPI document and the route × role test read this list. */
@@ -36,4 +39,7 @@ export const ALL_ROUTES: readonly AnyRoute[] = [
   ...notificationRoutes,
   ...statsRoutes,
   ...supportRoutes,
+  ...orderRoutes,
+  ...notifierRoutes,
+  ...transparencyRoutes,
 ];

@@ -11,6 +11,7 @@ import { loadTextClassifier } from './screening/index.ts';
 import { buildApp } from './http/app.ts';
 import { startWorker, type AnyJobType, type Worker } from './jobs/index.ts';
 import { emailDeliveryTask } from './notifications/index.ts';
+import { orderMessageDeliveryJob } from './orders/index.ts';
 import { ALL_ROUTES } from './routes.ts';
 import { countServices, createService } from './services/index.ts';
 import { configureWebhookNetwork, deliverDue, netGuardOf } from './webhooks/index.ts';
@@ -80,7 +81,8 @@ export async function createVigie(
   if (opts.workers ?? config.workersInProcess) {
     worker = startWorker({
       db: database.db,
-      jobs: JOB_TYPES,
+      // Messages to authorities' callback URLs: signed by the webhooks' scheme, through this database's outbound guard.
+      jobs: [...JOB_TYPES, orderMessageDeliveryJob(database.db)],
       periodic: [
         { name: 'audit-seal', intervalMs: config.auditSealIntervalMs, run: () => sealPending(database.db, auditKey) },
         // Submission of statements of reasons to the DSA Transparency Database (off without TDB_API_URL/TOKEN).

@@ -8,13 +8,27 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { ROLE_PERMISSIONS, ROLES, type Role } from '../src/access/roles.ts';
+import { createApiKey } from '../src/accounts/index.ts';
 import { ERROR_CODES } from '../src/http/errors.ts';
 import type { AnyRoute } from '../src/http/route.ts';
 import { ALL_ROUTES } from '../src/routes.ts';
 import { startHarness, type Auth, type Harness } from './helpers.ts';
 
-/** Roles used through API keys in practice; the others sign in. */
-const KEY_ROLES: readonly Role[] = ['platform', 'trusted_flagger'];
+/** Roles used through API keys in practice; the others sign in. An `authority` key is bound to a registered authority. */
+const KEY_ROLES: readonly Role[] = ['platform', 'trusted_flagger', 'authority'];
+
+/** A key of an authority registered for the walk: French, every order type (the order route's example fits its scope). */
+async function authorityKey(h: Harness): Promise<{ key: string }> {
+  const admin = await h.user('admin');
+  const res = await h.request('POST', '/v1/services/default/authorities', {
+    auth: admin,
+    body: { name: 'Walk authority', member_state: 'FR', kind: 'judicial', order_types: ['removal_order', 'order_to_act', 'order_to_provide_information'], contact_email: 'walk@authority.example' },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  const authorityId = (res.json() as { id: string }).id;
+  const k = await createApiKey(h.db, h.serviceId, { name: 'test authority', role: 'authority', authority_id: authorityId }, { type: 'system', id: null }, null);
+  return { key: k.key };
+}
 
 interface Caller {
   name: string;
@@ -91,7 +105,8 @@ describe('access', () => {
     callers.push({ name: 'anonymous', auth: undefined, role: null, kind: 'anonymous', instanceAdmin: false });
     for (const role of ROLES) {
       if (KEY_ROLES.includes(role)) {
-        callers.push({ name: `${role} (API key)`, auth: await h.apiKey(role), role, kind: 'apikey', instanceAdmin: false });
+        const auth = role === 'authority' ? await authorityKey(h) : await h.apiKey(role);
+        callers.push({ name: `${role} (API key)`, auth, role, kind: 'apikey', instanceAdmin: false });
       } else {
         // h.user('admin') is also made instance administrator (it is the instance's first admin).
         callers.push({ name: `${role} (session)`, auth: await h.user(role), role, kind: 'user', instanceAdmin: role === 'admin' });

@@ -38,7 +38,7 @@ export class DbAuthenticator implements Authenticator {
         throw new AppError('UNAUTHENTICATED', 'Invalid, expired or revoked API key');
       }
       this.touch(key.id);
-      const principal = { kind: 'apikey' as const, keyId: key.id, serviceId: key.service_id, role: key.role };
+      const principal = { kind: 'apikey' as const, keyId: key.id, serviceId: key.service_id, role: key.role, authorityId: key.authority_id };
       if (this.keyCache.size > 10_000) this.keyCache.clear();
       this.keyCache.set(token, { principal, until: now + KEY_CACHE_MS, expiresAt: key.expires_at?.getTime() ?? null });
       return principal;
@@ -85,7 +85,7 @@ export class DbAuthenticator implements Authenticator {
   async publicService(slug: string): Promise<ServiceAccess | null> {
     const s = await this.service(slug);
     if (!s) return null;
-    return { serviceId: s.id, slug: s.slug, role: null, permissions: NO_PERMISSIONS, teamIds: [], userId: undefined, apiKeyId: undefined };
+    return { serviceId: s.id, slug: s.slug, role: null, permissions: NO_PERMISSIONS, teamIds: [], userId: undefined, apiKeyId: undefined, authorityId: undefined };
   }
 
   async serviceAccess(principal: Principal, slug: string): Promise<ServiceAccess | null> {
@@ -101,6 +101,7 @@ export class DbAuthenticator implements Authenticator {
         teamIds: [],
         userId: undefined,
         apiKeyId: principal.keyId,
+        authorityId: principal.authorityId ?? undefined,
       };
     }
     if (principal.kind !== 'user') return null;
@@ -116,6 +117,7 @@ export class DbAuthenticator implements Authenticator {
       teamIds: m.team_ids,
       userId: principal.userId,
       apiKeyId: undefined,
+      authorityId: undefined,
     };
   }
 }

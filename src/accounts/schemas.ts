@@ -30,6 +30,14 @@ export const ApiKeyBody = z
     name: z.string().trim().min(1).max(100),
     role: z.enum(ROLES),
     expires_at: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+    /** Required for role `authority` (and only for it): the registered authority the key acts for. */
+    authority_id: z.uuid({ message: 'must be an authority id (UUID)' }).optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.role === 'authority' && k.authority_id === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['authority_id'], message: 'required for role authority: the registered authority this key acts for' });
+    }
+    if (k.role !== 'authority' && k.authority_id !== undefined) ctx.addIssue({ code: 'custom', path: ['authority_id'], message: 'only for role authority' });
   })
   .meta({ example: { name: 'forum integration', role: 'platform' } });
 export const ApiKeyParams = z.object({ service: z.string(), keyId: z.uuid() });

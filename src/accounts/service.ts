@@ -1,7 +1,8 @@
 import { type Role } from '../access/roles.ts';
 import { recordAudit, type AuditActor } from '../audit/index.ts';
 import { inTransaction, sql, type Db } from '../db/index.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, validationError } from '../http/errors.ts';
+import { findAuthority } from '../orders/index.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, newApiKey, randomToken, sha256, verifyPassword } from './secrets.ts';
 import * as q from './sql.ts';
 
@@ -126,12 +127,21 @@ export async function removeMember(db: Db, serviceId: string, userId: string, ac
 export async function createApiKey(
   db: Db,
   serviceId: string,
-  input: { name: string; role: Role; expires_at?: Date | null | undefined },
+  input: { name: string; role: Role; expires_at?: Date | null | undefined; authority_id?: string | undefined },
   actor: AuditActor,
   requestId: string | null,
 ) {
   const key = newApiKey();
+  const authorityId = input.authority_id ?? null;
+  if ((input.role === 'authority') !== (authorityId !== null)) {
+    throw validationError([{ path: 'body.authority_id', reason: input.role === 'authority' ? 'required for role authority: the registered authority this key acts for' : 'only for role authority' }]);
+  }
   return inTransaction(db, async (tx) => {
+    if (authorityId !== null) {
+      const authority = await findAuthority(tx, serviceId, authorityId);
+      if (!authority) throw validationError([{ path: 'body.authority_id', reason: 'no such authority in this service' }]);
+      if (authority.disabled) throw validationError([{ path: 'body.authority_id', reason: 'this authority is disabled' }]);
+    }
     const row = await q.insertApiKey(tx, {
       id: key.id,
       serviceId,
@@ -141,8 +151,9 @@ export async function createApiKey(
       prefix: key.prefix,
       createdBy: actor.type === 'user' ? actor.id : null,
       expiresAt: input.expires_at ?? null,
+      authorityId,
     });
-    await recordAudit(tx, { serviceId, actor, action: 'apikey.created', subjectType: 'apikey', subjectId: row.id, data: { name: input.name, role: input.role }, requestId });
+    await recordAudit(tx, { serviceId, actor, action: 'apikey.created', subjectType: 'apikey', subjectId: row.id, data: { name: input.name, role: input.role, authority_id: authorityId ?? undefined }, requestId });
     return { ...presentKey(row), key: key.token };
   });
 }
@@ -152,6 +163,7 @@ export function presentKey(k: q.ApiKeyRow) {
     id: k.id,
     name: k.name,
     role: k.role,
+    authority_id: k.authority_id,
     prefix: k.prefix,
     created_at: k.created_at.toISOString(),
     expires_at: k.expires_at?.toISOString() ?? null,

@@ -22,6 +22,8 @@ export interface ApiKeyRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** The authority a key with role `authority` acts for (orders domain). */
+  authority_id: string | null;
 }
 
 export const findUserByEmail = async (db: Db, email: string) =>
@@ -121,11 +123,11 @@ export async function touchApiKey(db: Db, id: string): Promise<void> {
 
 export async function insertApiKey(
   db: Db,
-  k: { id: string; serviceId: string; name: string; role: string; secretHash: string; prefix: string; createdBy: string | null; expiresAt: Date | null },
+  k: { id: string; serviceId: string; name: string; role: string; secretHash: string; prefix: string; createdBy: string | null; expiresAt: Date | null; authorityId: string | null },
 ): Promise<ApiKeyRow> {
   const r = await sql<ApiKeyRow>`
-    insert into api_keys (id, service_id, name, role, secret_hash, prefix, created_by, expires_at)
-    values (${k.id}, ${k.serviceId}, ${k.name}, ${k.role}, ${k.secretHash}, ${k.prefix}, ${k.createdBy}, ${k.expiresAt})
+    insert into api_keys (id, service_id, name, role, secret_hash, prefix, created_by, expires_at, authority_id)
+    values (${k.id}, ${k.serviceId}, ${k.name}, ${k.role}, ${k.secretHash}, ${k.prefix}, ${k.createdBy}, ${k.expiresAt}, ${k.authorityId})
     returning *`.execute(db);
   return r.rows[0] as ApiKeyRow;
 }

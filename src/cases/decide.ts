@@ -17,6 +17,8 @@ export interface CaseForDecision {
   content: { url: string | null; id: string | null };
   /** Opened or joined by automated screening (the statement of reasons says detection was automated). */
   automatedDetection: boolean;
+  /** The order from an authority this case was opened for (DSA Art. 9 / TCO removal order), if any. */
+  orderId: string | null;
 }
 
 function present(c: CaseRow): CaseForDecision {
@@ -30,6 +32,7 @@ function present(c: CaseRow): CaseForDecision {
     claimedBy: c.claim_expires_at && c.claim_expires_at.getTime() > Date.now() ? c.claimed_by : null,
     content: { url: c.content_url, id: c.content_id },
     automatedDetection: c.automated_detection,
+    orderId: c.order_id,
   };
 }
 

@@ -15,6 +15,8 @@ export const DEFAULT_QUEUES = [
   { slug: 'general', name: 'General', kind: 'standard', team: null, escalation: 'senior' },
   { slug: 'child-safety', name: 'Child safety', kind: 'standard', team: 'child-safety', escalation: 'child-safety-senior' },
   { slug: 'terrorism', name: 'Terrorist content', kind: 'standard', team: 'counter-terrorism', escalation: 'senior' },
+  // Orders from authorities (src/cases/order-case.ts): their cases sort ahead of everything else.
+  { slug: 'orders', name: 'Orders from authorities', kind: 'standard', team: null, escalation: 'senior' },
 ] as const;
 
 export const DEFAULT_POLICIES: Array<{ category: string; subcategory: string; tier: number; minutes: number; queue: string }> = [

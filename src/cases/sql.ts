@@ -21,6 +21,8 @@ export interface CaseRow {
   notice_count: number;
   mass_report_suspected: boolean;
   automated_detection: boolean;
+  /** Set when the case was opened for an order from an authority (orders domain). */
+  order_id: string | null;
   created_at: Date;
   updated_at: Date;
   /** deadline_at as PostgreSQL text: full microsecond precision for keyset cursors (a JS Date keeps ms). */
@@ -38,7 +40,7 @@ export interface QueueRow {
 
 const CASE_COLUMNS = sql`c.id, c.service_id, c.content_key, c.content_url, c.content_id, c.queue_id, q.slug as queue_slug,
   c.category, c.subcategory, c.tier, c.trust_rank, c.deadline_at, c.status, c.escalated, c.claimed_by, c.claim_expires_at,
-  c.notice_count, c.mass_report_suspected, c.automated_detection, c.created_at, c.updated_at, c.deadline_at::text as deadline_key`;
+  c.notice_count, c.mass_report_suspected, c.automated_detection, c.order_id, c.created_at, c.updated_at, c.deadline_at::text as deadline_key`;
 
 export async function listQueueRows(db: Db, serviceId: string): Promise<QueueRow[]> {
   const r = await sql<QueueRow>`

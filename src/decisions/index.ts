@@ -8,3 +8,6 @@ export { appealForMessage, type AppealMessageData } from './appeals-sql.ts';
 export { qualityRoutes } from './quality-routes.ts';
 export { sampleForQualityReview, skipQualityReviewOfSuperseded } from './quality.ts';
 export { governanceRoutes } from './governance-routes.ts';
+// Orders from authorities give effect through a decision on the order's case, in their own transaction.
+export { decide, type DecisionRequest } from './service.ts';
+export { DecisionBody } from './schemas.ts';

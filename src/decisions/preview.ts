@@ -51,13 +51,14 @@ interface CaseReadRow {
   content_url: string | null;
   content_id: string | null;
   automated_detection: boolean;
+  order_id: string | null;
 }
 
 /** The case as the decisions domain sees it, read without a lock; undefined if unknown or not visible to the caller. */
 async function readCase(db: Db, access: ServiceAccess, caseId: string): Promise<CaseForDecision | undefined> {
   if (!(await caseVisibleTo(db, access, caseId))) return undefined;
   const r = await sql<CaseReadRow>`
-    select id, category, subcategory, trust_rank, notice_count, status, claimed_by, claim_expires_at, content_url, content_id, automated_detection
+    select id, category, subcategory, trust_rank, notice_count, status, claimed_by, claim_expires_at, content_url, content_id, automated_detection, order_id
     from cases where id = ${caseId} and service_id = ${access.serviceId}`.execute(db);
   const c = r.rows[0];
   if (!c) return undefined;
@@ -71,6 +72,7 @@ async function readCase(db: Db, access: ServiceAccess, caseId: string): Promise<
     claimedBy: c.claim_expires_at && new Date(c.claim_expires_at).getTime() > Date.now() ? c.claimed_by : null,
     content: { url: c.content_url, id: c.content_id },
     automatedDetection: c.automated_detection,
+    orderId: c.order_id,
   };
 }
 

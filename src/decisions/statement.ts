@@ -7,7 +7,7 @@ export const puidFor = (decisionId: string) => `vigie-${decisionId}`;
 /**
  * The statement of reasons in the DSA Transparency Database API format (key names and enum keys of
  * `POST /api/v1/statement`). Only fields that apply are set: the TDB rejects `null` for some of them.
- * The source is the notice (Art. 16) or a trusted flagger (Art. 22); no personal data is included.
+ * The source is the notice (Art. 16), a trusted flagger (Art. 22) or an order (other notification); no personal data is included.
  */
 export function buildTdbStatement(d: DecisionInput, c: CaseForDecision, decisionId: string, applicationDate: string): Record<string, unknown> {
   const s: Record<string, unknown> = {
@@ -17,7 +17,8 @@ export function buildTdbStatement(d: DecisionInput, c: CaseForDecision, decision
     category: d.category ?? c.category,
     content_date: d.content_date,
     application_date: applicationDate,
-    source_type: c.noticeCount === 0 ? 'SOURCE_VOLUNTARY' : c.trusted ? 'SOURCE_TRUSTED_FLAGGER' : 'SOURCE_ARTICLE_16',
+    // An order from an authority (DSA Art. 9, TCO removal order) is a notification other than an Art. 16 notice.
+    source_type: c.orderId ? 'SOURCE_TYPE_OTHER_NOTIFICATION' : c.noticeCount === 0 ? 'SOURCE_VOLUNTARY' : c.trusted ? 'SOURCE_TRUSTED_FLAGGER' : 'SOURCE_ARTICLE_16',
     // Detected by automated screening, or so declared by the moderator.
     automated_detection: d.automated_detection || c.automatedDetection ? 'Yes' : 'No',
     automated_decision: d.automated_decision,

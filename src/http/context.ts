@@ -9,7 +9,7 @@ import type { BankMatcher, RemoteSources } from '../banks/index.ts';
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'user'; userId: string; email: string; instanceAdmin: boolean; sessionId: string; csrfToken: string }
-  | { kind: 'apikey'; keyId: string; serviceId: string; role: Role };
+  | { kind: 'apikey'; keyId: string; serviceId: string; role: Role; authorityId: string | null };
 
 /** What the caller may do in the service named by the URL. */
 export interface ServiceAccess {
@@ -22,6 +22,8 @@ export interface ServiceAccess {
   teamIds: readonly string[];
   userId: string | undefined;
   apiKeyId: string | undefined;
+  /** The authority an `authority` API key acts for (orders domain); undefined for everyone else. */
+  authorityId: string | undefined;
 }
 
 export interface Authenticator {

@@ -1,17 +1,29 @@
 import type { ZodType } from 'zod';
 import { sql, type Db } from '../db/index.ts';
 
-/** A job type: a name, a payload schema and an idempotent handler (it may run more than once). */
-export interface JobType<P> {
+export interface JobInfo {
+  id: number;
+  serviceId: string | null;
+  attempts: number;
+}
+
+/**
+ * A job type: a name, a payload schema and an idempotent handler (it may run more than once). `prepare`, when
+ * given, runs first and outside any transaction — the place for slow outside calls (an HTTP POST), which must
+ * not hold a connection (on PGlite, the only one) — and its result is handed to `handle`, which runs in the
+ * transaction that completes the job.
+ */
+export interface JobType<P, R = undefined> {
   type: string;
   payload: ZodType<P>;
   maxAttempts?: number;
-  handle(db: Db, payload: P, job: { id: number; serviceId: string | null; attempts: number }): Promise<void>;
+  prepare?(db: Db, payload: P, job: JobInfo): Promise<R>;
+  handle(db: Db, payload: P, job: JobInfo, prepared: R): Promise<void>;
 }
 
-export type AnyJobType = JobType<never>;
+export type AnyJobType = JobType<never, unknown>;
 
-export function defineJob<P>(job: JobType<P>): AnyJobType {
+export function defineJob<P, R = undefined>(job: JobType<P, R>): AnyJobType {
   return job as unknown as AnyJobType;
 }
 

@@ -17,7 +17,8 @@ export interface PeriodicTask {
 
 /**
  * One polling loop over the jobs table plus periodic tasks (e.g. sealing the audit log).
- * Each job's handler runs in its own transaction with the job's completion.
+ * Each job's handler runs in its own transaction with the job's completion (after its `prepare` step, if any,
+ * which runs outside any transaction).
  */
 export function startWorker(opts: {
   db: Db;
@@ -38,8 +39,10 @@ export function startWorker(opts: {
     try {
       if (!type) throw new Error(`no handler for job type ${job.type}`);
       const payload = type.payload.parse(job.payload);
+      const info = { id: job.id, serviceId: job.service_id, attempts: job.attempts };
+      const prepared = type.prepare ? await type.prepare(opts.db, payload as never, info) : undefined;
       await inTransaction(opts.db, async (tx) => {
-        await type.handle(tx, payload as never, { id: job.id, serviceId: job.service_id, attempts: job.attempts });
+        await type.handle(tx, payload as never, info, prepared);
         await completeJob(tx, job.id);
       });
     } catch (err) {

@@ -82,42 +82,56 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(6 * 3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** One signed POST's outcome: a 2xx, or why not (`final`: the guard refused the address; retrying will not help). */
+export type SendOutcome = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string; final: boolean };
+
+/**
+ * POSTs `body` as JSON signed with `secret` (Vigie-Timestamp, Vigie-Signature: docs/webhooks.md) through the guard.
+ * Network failures are an outcome, never thrown.
+ */
+async function send(g: { guard: NetGuard; agents: Agents }, url: string, secret: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendOutcome> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  try {
+    const status = await post(
+      url,
+      { 'content-type': 'application/json', ...headers, 'vigie-timestamp': String(timestamp), 'vigie-signature': signatureHeader(secret, timestamp, body) },
+      body,
+      timeoutMs,
+      g,
+    );
+    if (status >= 200 && status < 300) return { ok: true, statusCode: status };
+    return { ok: false, statusCode: status, error: `HTTP ${status}`, final: false };
+  } catch (err) {
+    // The guard refused every address of the host: this will not change without a configuration change
+    // (WEBHOOK_ALLOW_PRIVATE_NETWORKS / WEBHOOK_ALLOWED_HOSTS), so the sender gives up at once.
+    const blocked = err instanceof BlockedAddressError ? err : (err as { cause?: unknown }).cause instanceof BlockedAddressError ? ((err as { cause: BlockedAddressError }).cause) : null;
+    if (blocked) return { ok: false, statusCode: null, error: blocked.message, final: true };
+    const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+    const message = timedOut ? `timeout after ${timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.cause?.message ?? e.message);
+    return { ok: false, statusCode: null, error: message, final: false };
+  }
+}
+
+/**
+ * The webhooks' signed, SSRF-guarded POST for other domains' callbacks (orders: messages to authorities), through
+ * the guard configured for `db` by configureWebhookNetwork — pass that root handle: a transaction has none (then
+ * STRICT_GUARD applies). `headers` add to content-type and the signature headers.
+ */
+export function sendSigned(db: Db, url: string, secret: string, body: string, headers: Record<string, string>, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<SendOutcome> {
+  return send(guards.get(db) ?? strict, url, secret, body, headers, timeoutMs);
+}
+
 async function attempt(db: Db, d: ClaimedDelivery, timeoutMs: number, g: { guard: NetGuard; agents: Agents }): Promise<string> {
   const started = Date.now();
   const finish = (ok: boolean, statusCode: number | null, error: string | null, giveUp = false) =>
     finishAttempt(db, d, { ok, giveUp, statusCode, error: error?.slice(0, 1000) ?? null, durationMs: Date.now() - started, retryInSeconds: retryDelaySeconds(d.attempts) });
   // A disabled endpoint gets nothing more: its pending deliveries end dead (an admin may replay them).
   if (!d.active) return finish(false, null, 'endpoint disabled', true);
-  const body = JSON.stringify(d.payload);
-  const timestamp = Math.floor(Date.now() / 1000);
-  try {
-    const status = await post(
-      d.url,
-      {
-        'content-type': 'application/json',
-        'user-agent': 'Vigie-Webhooks/1',
-        'vigie-event-id': d.event_id,
-        'vigie-event-type': d.event_type,
-        'vigie-timestamp': String(timestamp),
-        'vigie-signature': signatureHeader(d.secret, timestamp, body),
-      },
-      body,
-      timeoutMs,
-      g,
-    );
-    if (status >= 200 && status < 300) return finish(true, status, null);
-    return finish(false, status, `HTTP ${status}`);
-  } catch (err) {
-    // The guard refused every address of the host: this will not change without a configuration change
-    // (WEBHOOK_ALLOW_PRIVATE_NETWORKS / WEBHOOK_ALLOWED_HOSTS), so the delivery ends dead at once; an admin
-    // can replay it after fixing the endpoint or the configuration.
-    const blocked = err instanceof BlockedAddressError ? err : (err as { cause?: unknown }).cause instanceof BlockedAddressError ? ((err as { cause: BlockedAddressError }).cause) : null;
-    if (blocked) return finish(false, null, blocked.message, true);
-    const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
-    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-    const message = timedOut ? `timeout after ${timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.cause?.message ?? e.message);
-    return finish(false, null, message);
-  }
+  const headers = { 'user-agent': 'Vigie-Webhooks/1', 'vigie-event-id': d.event_id, 'vigie-event-type': d.event_type };
+  const r = await send(g, d.url, d.secret, JSON.stringify(d.payload), headers, timeoutMs);
+  // A blocked address ends the delivery dead at once; an admin can replay it after fixing the endpoint or the configuration.
+  return r.ok ? finish(true, r.statusCode, null) : finish(false, r.statusCode, r.error, r.final);
 }
 
 /**

@@ -11,7 +11,8 @@ export interface AttachInput {
   contentKey: string;
   category: string;
   subcategory: string | null;
-  trusted: boolean;
+  /** Trusted-flagger notice (sorts first within its tier): a value, or a boolean SQL expression of the intake statement. */
+  trusted: boolean | RawBuilder<unknown>;
   massReportThreshold: number;
   massReportWindowMinutes: number;
 }
@@ -43,6 +44,7 @@ export function attachCte(p: string, a: AttachInput, audit: AuditContext): Attac
   const cs = sql.raw(`${p}_case`);
   const loc = sql.raw(`${p}_loc`);
   const windowSecs = a.massReportWindowMinutes * 60;
+  const trustRank = typeof a.trusted === 'boolean' ? sql`${a.trusted ? 0 : 1}::smallint` : sql`(case when ${a.trusted} then 0 else 1 end)::smallint`;
   const ctes = sql`${pol} as (
       select tier, deadline_minutes, queue_id from sla_policies
       where service_id = ${a.serviceId}
@@ -53,7 +55,7 @@ export function attachCte(p: string, a: AttachInput, audit: AuditContext): Attac
     ), ${cs} as (
       insert into cases (service_id, content_key, content_url, content_id, queue_id, category, subcategory, tier, trust_rank, deadline_at)
       select ${a.serviceId}, ${a.contentKey}, ${a.url}, ${a.contentId}, ${pol}.queue_id, ${a.category}, ${a.subcategory},
-             ${pol}.tier, ${a.trusted ? 0 : 1}, now() + make_interval(mins => ${pol}.deadline_minutes)
+             ${pol}.tier, ${trustRank}, now() + make_interval(mins => ${pol}.deadline_minutes)
       from ${pol}
       on conflict (service_id, content_key) where status = 'open' do update set
         notice_count = cases.notice_count + 1,

@@ -6,6 +6,7 @@ import { actorOf } from '../audit/index.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { HandlerContext, RouteResult } from '../http/route.ts';
 import { PUBLIC, can, defineRoute, type AnyRoute } from '../http/route.ts';
+import { emailIdentity, type NotifierSource } from '../notifiers/index.ts';
 import { page } from '../http/pagination.ts';
 import { removeBlobs } from './blobs.ts';
 import { idempotencyKey, readNoticeRequest } from './intake-request.ts';
@@ -28,11 +29,18 @@ async function intake(ctx: HandlerContext<unknown, unknown, s.NoticeInputType | 
   const scope =
     principal.kind === 'apikey' ? `key:${principal.keyId}` : principal.kind === 'user' ? `user:${principal.userId}` : `ip:${sha256(req.ip)}`;
   const trusted = access.role === 'trusted_flagger';
+  // An API key is its own notifier (an organisation); otherwise the person named in the notice, by email.
+  const notifier: NotifierSource = access.apiKeyId
+    ? { kind: 'api_key', apiKeyId: access.apiKeyId }
+    : input.notifier
+      ? { kind: 'email', identity: emailIdentity(app.linkKey, input.notifier.email) }
+      : { kind: 'anonymous' };
   try {
     const result = await receiveNotice(app.db, app.config, input, blobs, {
       serviceId: access.serviceId,
       source,
-      trusted,
+      notifier,
+      legacyTrusted: trusted,
       notifierType: trusted ? 'trusted_flagger' : access.role === 'platform' ? 'platform' : input.notifier_type,
       apiKeyId: access.apiKeyId ?? null,
       userId: access.userId ?? null,
@@ -54,6 +62,7 @@ function presentNotice(n: NoticeRow) {
     source: n.source,
     notifier_type: n.notifier_type,
     trusted: n.trusted,
+    notifier_id: n.notifier_id,
     category: n.category,
     subcategory: n.subcategory,
     subcategory_other: n.subcategory_other,

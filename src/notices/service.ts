@@ -4,6 +4,7 @@ import { attachCte } from '../cases/index.ts';
 import type { Config } from '../config.ts';
 import { sql, type Db } from '../db/index.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { notifierCte, suspendedFailure, suspendedUntil, type NotifierSource } from '../notifiers/index.ts';
 import type { StoredBlob } from './blobs.ts';
 import { contentKey } from './normalise.ts';
 import type { NoticeInput } from './schemas.ts';
@@ -23,8 +24,13 @@ const sha256 = (v: string) => crypto.createHash('sha256').update(v).digest('hex'
 export interface IntakeContext {
   serviceId: string;
   source: 'public' | 'api';
-  /** Trusted-flagger notices sort first within their tier. */
-  trusted: boolean;
+  /** Who sent it: an API key, a person by the HMAC of their email, or nobody known. */
+  notifier: NotifierSource;
+  /**
+   * The key has the trusted_flagger role: its notices are trusted (sort first within their tier) while no admin
+   * has configured its notifier; once configured, the notifier's trusted-flagger status and expertise decide.
+   */
+  legacyTrusted: boolean;
   notifierType: string;
   apiKeyId: string | null;
   userId: string | null;
@@ -72,6 +78,8 @@ export async function receiveNotice(
     evidence: evidence.map((e) => ({ sha256: e.sha256, media_type: e.media_type, size_bytes: e.size_bytes })),
   };
   const audit = { actorType: ctx.actor.type, actorId: ctx.actor.id, requestId: ctx.requestId };
+  const notifier = notifierCte('notifier', { serviceId: ctx.serviceId, source: ctx.notifier, category: input.category, legacyTrusted: ctx.legacyTrusted });
+  const trusted = sql`(select trusted from ${notifier.name})`;
   const seen = new Set<string>();
   const attached = [];
   for (const [position, loc] of input.locations.entries()) {
@@ -88,13 +96,13 @@ export async function receiveNotice(
         contentKey: key,
         category: input.category,
         subcategory: input.subcategory ?? null,
-        trusted: ctx.trusted,
+        trusted,
         massReportThreshold: config.massReportThreshold,
         massReportWindowMinutes: config.massReportWindowMinutes,
       }, audit),
     );
   }
-  const noticeData = { reference: receipt.reference, category: input.category, subcategory: input.subcategory ?? null, source: ctx.source, trusted: ctx.trusted, evidence: evidence.length };
+  const noticeData = { reference: receipt.reference, category: input.category, subcategory: input.subcategory ?? null, source: ctx.source, evidence: evidence.length };
   try {
     await q.insertNoticeStatement(
       db,
@@ -106,7 +114,6 @@ export async function receiveNotice(
         createdAt,
         source: ctx.source,
         notifierType: input.notifier ? ctx.notifierType : 'anonymous',
-        trusted: ctx.trusted,
         apiKeyId: ctx.apiKeyId,
         submittedBy: ctx.userId,
         category: input.category,
@@ -122,16 +129,22 @@ export async function receiveNotice(
         idempotency: ctx.idempotency ? { ...ctx.idempotency, requestHash, response: receipt } : null,
       },
       {
+        notifier,
+        refusal: suspendedFailure(notifier.name),
         ctes: attached.map((a) => a.ctes),
         caseIds: attached.map((a) => a.caseId),
         auditRows: attached.map((a) => a.auditRows),
         noticeAudit: (casesJson) => sql`
           select ${ctx.serviceId}::uuid, ${audit.actorType}::text, ${audit.actorId}::text, 'notice.received', 'notice', ${noticeId}::text,
-                 ${JSON.stringify(noticeData)}::jsonb || jsonb_build_object('cases', ${casesJson}), ${audit.requestId}::text`,
+                 ${JSON.stringify(noticeData)}::jsonb
+                 || (select jsonb_build_object('trusted', trusted, 'notifier_id', notifier_id) from ${notifier.name})
+                 || jsonb_build_object('cases', ${casesJson}), ${audit.requestId}::text`,
       },
     );
     return { status: 201, receipt, replayed: false };
   } catch (err) {
+    const until = suspendedUntil(err);
+    if (until !== undefined) throw suspendedNotifier(ctx, until);
     // A concurrent request with the same key committed first: answer what it answered.
     if (ctx.idempotency && (err as { code?: string }).code === '23505' && String((err as Error).message).includes('idempotency')) {
       const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
@@ -139,6 +152,21 @@ export async function receiveNotice(
     }
     throw err;
   }
+}
+
+/**
+ * A suspended notifier's notice (DSA Art. 23(2)). An API key is its notifier: it is told until when. The
+ * public form is told nothing more than that this sender is suspended: anyone can type an address there.
+ */
+function suspendedNotifier(ctx: IntakeContext, until: string): AppError {
+  if (ctx.notifier.kind === 'api_key') {
+    return new AppError('FORBIDDEN', `Notices from this notifier are suspended until ${until} for frequently submitting manifestly unfounded notices (DSA Art. 23(2))`, [
+      { path: 'notifier', reason: `suspended until ${until}` },
+    ]);
+  }
+  return new AppError('FORBIDDEN', 'Notices from this sender are temporarily not accepted (suspended under DSA Art. 23(2))', [
+    { path: 'notifier', reason: 'suspended' },
+  ]);
 }
 
 function replay(prior: q.IdempotentResponse, requestHash: string) {

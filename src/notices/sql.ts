@@ -9,7 +9,6 @@ export interface NoticeInsert {
   createdAt: Date;
   source: 'public' | 'api';
   notifierType: string;
-  trusted: boolean;
   apiKeyId: string | null;
   submittedBy: string | null;
   category: string;
@@ -26,6 +25,13 @@ export interface NoticeInsert {
 }
 
 export interface IntakeParts {
+  /**
+   * CTEs of the notifiers domain, first in the WITH list: the notice's notifier (found or registered) as the
+   * one-row CTE `notifier` names, with columns notifier_id, trusted and blocked_until.
+   */
+  notifier: { ctes: RawBuilder<unknown>; name: RawBuilder<unknown> };
+  /** A text expression: non-null when the notifier may not notify (suspended), failing the statement with it. */
+  refusal: RawBuilder<unknown>;
   /** CTEs from other domains (cases) that file the notice, in the WITH list after the notice. */
   ctes: RawBuilder<unknown>[];
   /** Case ids selected by those CTEs. */
@@ -44,14 +50,16 @@ export interface IntakeParts {
 export async function insertNoticeStatement(db: Db, n: NoticeInsert, parts: IntakeParts): Promise<void> {
   const casesJson = sql`(select coalesce(jsonb_agg(x.id), '[]'::jsonb) from (${sql.join(parts.caseIds, sql` union all `)}) as x(id))`;
   const expected = parts.caseIds.length;
+  const nf = parts.notifier.name;
   await sql`
-    with notice as (
-      insert into notices (id, service_id, reference, tracking_token_hash, source, notifier_type, trusted, api_key_id, submitted_by,
+    with ${parts.notifier.ctes}, notice as (
+      insert into notices (id, service_id, reference, tracking_token_hash, source, notifier_type, trusted, notifier_id, api_key_id, submitted_by,
                            category, subcategory, subcategory_other, explanation, legal_provision, language, content_language, country,
                            good_faith, created_at)
-      values (${n.id}, ${n.serviceId}, ${n.reference}, ${n.trackingTokenHash}, ${n.source}, ${n.notifierType}, ${n.trusted}, ${n.apiKeyId},
-              ${n.submittedBy}, ${n.category}, ${n.subcategory}, ${n.subcategoryOther}, ${n.explanation}, ${n.legalProvision}, ${n.language},
-              ${n.contentLanguage}, ${n.country}, true, ${n.createdAt})
+      select ${n.id}, ${n.serviceId}, ${n.reference}, ${n.trackingTokenHash}, ${n.source}, ${n.notifierType}, ${nf}.trusted, ${nf}.notifier_id,
+             ${n.apiKeyId}, ${n.submittedBy}, ${n.category}, ${n.subcategory}, ${n.subcategoryOther}, ${n.explanation}, ${n.legalProvision},
+             ${n.language}, ${n.contentLanguage}, ${n.country}, true, ${n.createdAt}
+      from ${nf}
       returning id
     ), who as (
       insert into notice_notifiers (notice_id, name, email)
@@ -72,10 +80,11 @@ export async function insertNoticeStatement(db: Db, n: NoticeInsert, parts: Inta
       where ${n.idempotency !== null}
     ), ${sql.join(parts.ctes, sql`, `)},
     ${auditInsertCte('audit', sql.join([...parts.auditRows, parts.noticeAudit(casesJson)], sql` union all `))}
-    -- Every location must have found its case (a service always has a default triage policy); if not,
-    -- fail the statement so that nothing of this notice is written.
-    select cast(case when (select count(*) from (${sql.join(parts.caseIds, sql` union all `)}) as c) <> ${expected}
-                     then 'no triage policy matched: notice refused' end as int)`.execute(db);
+    -- A suspended notifier's notice is refused, and every location must have found its case (a service always
+    -- has a default triage policy); if not, fail the statement so that nothing of this notice is written.
+    select cast(coalesce(${parts.refusal},
+                         case when (select count(*) from (${sql.join(parts.caseIds, sql` union all `)}) as c) <> ${expected}
+                              then 'no triage policy matched: notice refused' end) as int)`.execute(db);
 }
 
 export interface IdempotentResponse {
@@ -97,6 +106,8 @@ export interface NoticeRow {
   source: string;
   notifier_type: string;
   trusted: boolean;
+  /** The notifier (notifiers domain); null for anonymous notices and public-form notices from before notifiers. */
+  notifier_id: string | null;
   category: string;
   subcategory: string | null;
   subcategory_other: string | null;

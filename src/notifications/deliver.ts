@@ -20,6 +20,7 @@ import type { Db } from '../db/index.ts';
 import { appealForMessage, decisionForMessage, recipientDecisionBefore, type DecisionMessageData } from '../decisions/index.ts';
 import type { PeriodicTask } from '../jobs/index.ts';
 import { noticeForMessage } from '../notices/index.ts';
+import { notifierActionForMessage } from '../notifiers/index.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { claimDueEmail, markFailed, markSent, markSkipped, type ClaimedMessage } from './sql.ts';
 import {
@@ -29,6 +30,8 @@ import {
   appealOutcome,
   correctedStatement,
   localeOf,
+  notifierSuspension,
+  notifierWarning,
   outcome,
   statementLink,
   statementOfReasons,
@@ -153,6 +156,19 @@ async function compose(ctx: ComposeContext, m: ClaimedMessage): Promise<Composed
       // The affected user's link opens the contested decision's page, which shows the decision now in force.
       const link = m.notice_id ? null : appealAccess(ctx, decision).link;
       return { to, content: appealOutcome(locale, { ...appeal, outcome: appeal.outcome }, reference, link) };
+    }
+    case 'notifier_warning':
+    case 'notifier_suspension': {
+      // To a person who notified through the public form, at the address of the notice the message names.
+      const action = m.notifier_action_id ? await notifierActionForMessage(db, m.notifier_action_id) : undefined;
+      const notice = m.notice_id ? await noticeForMessage(db, m.notice_id) : undefined;
+      if (!action || !notice) return { skip: 'notifier action or notice not found' };
+      if (!notice.notifier?.email) return { skip: 'no recipient email' };
+      if (m.template === 'notifier_warning') return { to: notice.notifier.email, content: notifierWarning(locale, action, notice) };
+      if (action.liftedAt !== null) return { skip: 'suspension lifted before it was sent' };
+      const content = notifierSuspension(locale, action, notice);
+      if (!content) return { skip: 'not a suspension' };
+      return { to: notice.notifier.email, content };
     }
     default:
       return { skip: `unknown template ${m.template}` };

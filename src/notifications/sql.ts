@@ -12,6 +12,8 @@ export interface ClaimedMessage {
   notice_id: string | null;
   decision_id: string | null;
   appeal_id: string | null;
+  /** A warning or suspension of a notifier (notifiers domain). */
+  notifier_action_id: string | null;
   attempts: number;
 }
 
@@ -28,7 +30,7 @@ export async function claimDueEmail(db: Db, leaseSeconds: number): Promise<Claim
       select id from outbox
       where kind = 'email' and status = 'pending' and next_attempt_at <= now()
       order by next_attempt_at limit 1 for update skip locked)
-    returning id, service_id, template, locale, notice_id, decision_id, appeal_id, attempts`.execute(db);
+    returning id, service_id, template, locale, notice_id, decision_id, appeal_id, notifier_action_id, attempts`.execute(db);
   const row = r.rows[0];
   return row ? { ...row, attempts: Number(row.attempts) } : undefined;
 }

@@ -14,15 +14,39 @@ export interface DecisionRow {
   tdb: Record<string, unknown> | null;
 }
 
+/** The transparency-report columns of a decision (migration 0018), fixed when it is taken (take.ts reportingColumns). */
+export interface DecisionReporting {
+  basis: 'notice' | 'trusted_notice' | 'order' | 'own_initiative';
+  reportCategory: string;
+  reportKeyword: string | null;
+  ground: 'illegal' | 'incompatible' | null;
+  restrictionMask: number;
+  solelyAutomated: boolean;
+  automatedDetection: boolean;
+  contentLanguage: string | null;
+  /** The order the case was opened for: its receipt is the case's received_at. */
+  orderId: string | null;
+}
+
 export async function insertDecision(
   tx: Db,
-  d: { id: string; serviceId: string; caseId: string; supersedesId: string | null; decidedBy: string; approvedBy: string | null; outcome: string; details: unknown },
+  d: { id: string; serviceId: string; caseId: string; supersedesId: string | null; decidedBy: string; approvedBy: string | null; outcome: string; details: unknown; reporting: DecisionReporting },
 ): Promise<Date> {
-  const r = await sql<{ created_at: Date }>`
-    insert into decisions (id, service_id, case_id, supersedes_id, decided_by, approved_by, outcome, details)
-    values (${d.id}, ${d.serviceId}, ${d.caseId}, ${d.supersedesId}, ${d.decidedBy}, ${d.approvedBy}, ${d.outcome}, ${JSON.stringify(d.details)}::jsonb)
+  const r = d.reporting;
+  // received_at: when the case's order, else its first notice, else its first screening signal arrived; else its opening.
+  const orderReceived = r.orderId ? sql`(select o.received_at from orders o where o.id = ${r.orderId})` : sql`null::timestamptz`;
+  const res = await sql<{ created_at: Date }>`
+    insert into decisions (id, service_id, case_id, supersedes_id, decided_by, approved_by, outcome, details,
+                           basis, report_category, report_keyword, ground, restriction_mask, solely_automated, automated_detection, received_at, content_language)
+    values (${d.id}, ${d.serviceId}, ${d.caseId}, ${d.supersedesId}, ${d.decidedBy}, ${d.approvedBy}, ${d.outcome}, ${JSON.stringify(d.details)}::jsonb,
+            ${r.basis}, ${r.reportCategory}, ${r.reportKeyword}, ${r.ground}, ${r.restrictionMask}, ${r.solelyAutomated}, ${r.automatedDetection},
+            coalesce(${orderReceived},
+                     (select min(n.created_at) from notice_locations l join notices n on n.id = l.notice_id where l.case_id = ${d.caseId}),
+                     (select min(s.created_at) from screened_items s where s.case_id = ${d.caseId}),
+                     (select c.created_at from cases c where c.id = ${d.caseId})),
+            ${r.contentLanguage})
     returning created_at`.execute(tx);
-  return (r.rows[0] as { created_at: Date }).created_at;
+  return (res.rows[0] as { created_at: Date }).created_at;
 }
 
 export async function insertStatement(tx: Db, s: { serviceId: string; decisionId: string; puid: string; tdb: unknown }): Promise<void> {

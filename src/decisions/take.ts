@@ -10,6 +10,7 @@ import { appealTokenFor } from './appeal-token.ts';
 import type { DecisionPolicy } from './policy.ts';
 import { sampleForQualityReview, skipQualityReviewOfSuperseded } from './quality.ts';
 import { renderStatement } from './render.ts';
+import { reportingColumns } from './reporting.ts';
 import type { DecisionInput } from './schemas.ts';
 import { buildTdbStatement, puidFor } from './statement.ts';
 import * as q from './sql.ts';
@@ -115,7 +116,7 @@ export async function takeDecision(tx: Db, req: DecisionRequest, t: Taking): Pro
   const { serviceId } = t;
   const d = t.document;
   const id = crypto.randomUUID();
-  const decidedAt = await q.insertDecision(tx, { id, serviceId, caseId: t.case.id, supersedesId: t.supersedesId, decidedBy: t.decidedBy, approvedBy: t.approvedBy, outcome: d.outcome, details: d });
+  const decidedAt = await q.insertDecision(tx, { id, serviceId, caseId: t.case.id, supersedesId: t.supersedesId, decidedBy: t.decidedBy, approvedBy: t.approvedBy, outcome: d.outcome, details: d, reporting: reportingColumns(d, t.case) });
   let puid: string | null = null;
   if (d.outcome === 'restriction') {
     const tdb = buildTdbStatement(d, t.case, id, decidedAt.toISOString().slice(0, 10));

@@ -14,6 +14,10 @@ import { publicRoutes } from './public/routes.tsx';
 const Workspace = lazy(() => import('./workspace/Workspace.tsx'));
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
 const Admin = lazy(() => import('./admin/Admin.tsx'));
+// Public, but with Chart.js: loaded only when a transparency page is opened.
+const Transparency = lazy(() => import('./transparency/Transparency.tsx'));
+// Orders from authorities (signed in).
+const Orders = lazy(() => import('./orders/Orders.tsx'));
 
 function App() {
   return (
@@ -24,8 +28,13 @@ function App() {
             <Route path="/" component={Home} />
             <Route path="/login" component={Login} />
             {publicRoutes}
+            <Route path="/transparency" component={Transparency} />
+            <Route path="/transparency/:service" component={Transparency} />
+            <Route path="/transparency/:service/:id" component={Transparency} />
             <Route path="/dashboard" component={Dashboard} />
             <Route path="/admin" component={Admin} />
+            <Route path="/orders" component={Orders} />
+            <Route path="/orders/:service/:id" component={Orders} />
             <Route path="/console" nest>
               <Workspace />
             </Route>

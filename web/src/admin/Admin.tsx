@@ -1,4 +1,4 @@
-/** Administration of a service (admin role): members, API keys, webhooks, Transparency Database, audit log. */
+/** Administration of a service (admin role): members, API keys, webhooks, Transparency Database, transparency reports, audit log. */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect } from 'wouter';
@@ -8,12 +8,14 @@ import { ApiKeys } from './ApiKeys.tsx';
 import { Audit } from './Audit.tsx';
 import { HelpResources, Services } from './Instance.tsx';
 import { Members } from './Members.tsx';
+import { Notifiers } from './Notifiers.tsx';
 import { Policies } from './Policies.tsx';
+import { Reports } from './Reports.tsx';
 import { Screening } from './Screening.tsx';
 import { Transparency } from './Transparency.tsx';
 import { Webhooks } from './Webhooks.tsx';
 
-const SECTIONS = ['members', 'keys', 'policy', 'screening', 'webhooks', 'tdb', 'audit'] as const;
+const SECTIONS = ['members', 'keys', 'policy', 'screening', 'notifiers', 'webhooks', 'tdb', 'reports', 'audit'] as const;
 /** Instance administrators also manage the services and the help-and-remedies data. */
 const INSTANCE_SECTIONS = ['services', 'help'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof INSTANCE_SECTIONS)[number];
@@ -57,10 +59,12 @@ export default function Admin() {
           {section === 'keys' && <ApiKeys service={slug} />}
           {section === 'policy' && <Policies service={slug} />}
           {section === 'screening' && <Screening service={slug} />}
+          {section === 'notifiers' && <Notifiers service={slug} />}
           {section === 'services' && <Services />}
           {section === 'help' && <HelpResources />}
           {section === 'webhooks' && <Webhooks service={slug} />}
           {section === 'tdb' && <Transparency service={slug} />}
+          {section === 'reports' && <Reports service={slug} />}
           {section === 'audit' && <Audit service={slug} />}
         </>
       )}

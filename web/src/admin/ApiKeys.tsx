@@ -5,6 +5,9 @@ import { fmt } from '../i18n/index.ts';
 import { ErrorNote, Field, useResource, useSubmit } from './common.tsx';
 import { ROLES } from './Members.tsx';
 
+/** An authority's key is bound to one registered authority (Orders → Authorities). */
+const KEY_ROLES = [...ROLES, 'authority'] as const;
+
 interface Key {
   id: string;
   name: string;
@@ -22,11 +25,17 @@ export function ApiKeys({ service }: { service: string }) {
   const form = useSubmit();
   const [name, setName] = useState('');
   const [role, setRole] = useState('platform');
+  const [authority, setAuthority] = useState('');
+  const authorities = useResource<{ items: Array<{ id: string; name: string; member_state: string; disabled: boolean }> }>(
+    role === 'authority' ? `/v1/services/${encodeURIComponent(service)}/authorities` : null,
+  );
+  const usable = authorities.data?.items.filter((a) => !a.disabled) ?? [];
   const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
 
   async function create(e: FormEvent) {
     e.preventDefault();
-    const r = await form.run(() => api<Key & { key: string }>('POST', base, { name, role }));
+    const body = role === 'authority' ? { name, role, authority_id: authority || usable[0]?.id } : { name, role };
+    const r = await form.run(() => api<Key & { key: string }>('POST', base, body));
     if (r) {
       setShown({ name: r.name, key: r.key });
       setName('');
@@ -84,13 +93,28 @@ export function ApiKeys({ service }: { service: string }) {
         </Field>
         <Field id="key-role" label={t('admin.members.role')}>
           <select id="key-role" value={role} onChange={(e) => setRole(e.target.value)}>
-            {ROLES.map((r) => (
+            {KEY_ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`admin.roles.${r}`)}
               </option>
             ))}
           </select>
         </Field>
+        {role === 'authority' && (
+          <Field id="key-authority" label={t('admin.keys.authority')} error={form.error?.field('authority_id')}>
+            {authorities.data && usable.length === 0 ? (
+              <p id="key-authority">{t('admin.keys.noAuthority')}</p>
+            ) : (
+              <select id="key-authority" value={authority || usable[0]?.id || ''} onChange={(e) => setAuthority(e.target.value)}>
+                {usable.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name} ({a.member_state})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <button type="submit" disabled={form.busy}>
           {t('admin.keys.createButton')}
         </button>

@@ -5,6 +5,9 @@ import { api } from './api.ts';
 import { LOCALES, setLocale, type Locale } from '../i18n/index.ts';
 import { useSession } from './session.tsx';
 
+/** Roles that read orders from authorities (orders:read, src/access/roles.ts). */
+const ORDER_READERS = ['admin', 'senior_moderator', 'legal', 'auditor'];
+
 function LocaleSwitch() {
   const { t, i18n } = useTranslation();
   const session = useSession();
@@ -47,6 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <li>
               <Link href="/help">{t('nav.help')}</Link>
             </li>
+            <li>
+              <Link href="/transparency">{t('nav.transparency')}</Link>
+            </li>
             {session.status === 'signed-in' ? (
               <>
                 <li>
@@ -55,6 +61,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <Link href="/dashboard">{t('nav.dashboard')}</Link>
                 </li>
+                {session.services.some((s) => s.role !== null && ORDER_READERS.includes(s.role)) && (
+                  <li>
+                    <Link href="/orders">{t('orders.nav')}</Link>
+                  </li>
+                )}
                 {(session.user?.instance_admin || session.services.some((s) => s.role === 'admin')) && (
                   <li>
                     <Link href="/admin">{t('nav.admin')}</Link>

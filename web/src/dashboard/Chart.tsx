@@ -29,7 +29,7 @@ export function ChartBlock({ title, type, labels, series, stacked = false, perce
         maintainAspectRatio: false,
         scales: {
           x: { stacked },
-          y: { stacked, beginAtZero: true, ...(percent ? { max: 1, ticks: { callback: (v) => `${Math.round(Number(v) * 100)} %` } } : {}) },
+          y: { stacked, beginAtZero: true, ...(percent ? { max: 1, ticks: { callback: (v) => `${Math.round(Number(v) * 100)} %` } } : { ticks: { precision: 0 } }) },
         },
       },
     };

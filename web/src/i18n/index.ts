@@ -18,6 +18,12 @@ import adminScreeningEn from '../admin/i18n/screening.en.json';
 import adminScreeningFr from '../admin/i18n/screening.fr.json';
 import adminInstanceEn from '../admin/i18n/instance.en.json';
 import adminInstanceFr from '../admin/i18n/instance.fr.json';
+import adminNotifiersEn from '../admin/i18n/notifiers.en.json';
+import adminNotifiersFr from '../admin/i18n/notifiers.fr.json';
+import transparencyEn from '../transparency/i18n/en.json';
+import transparencyFr from '../transparency/i18n/fr.json';
+import ordersEn from '../orders/i18n/en.json';
+import ordersFr from '../orders/i18n/fr.json';
 
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -41,8 +47,8 @@ function initialLocale(): Locale {
 void i18n.use(initReactI18next).init({
   // One namespace per area (`public.*`, `workspace.*`), each with its own files, merged into one tree.
   resources: {
-    en: { translation: { ...en, public: publicEn, workspace: workspaceEn, dashboard: dashboardEn, admin: { ...adminEn, screening: adminScreeningEn, instance: adminInstanceEn } } },
-    fr: { translation: { ...fr, public: publicFr, workspace: workspaceFr, dashboard: dashboardFr, admin: { ...adminFr, screening: adminScreeningFr, instance: adminInstanceFr } } },
+    en: { translation: { ...en, public: publicEn, workspace: workspaceEn, dashboard: dashboardEn, transparency: transparencyEn, orders: ordersEn, admin: { ...adminEn, screening: adminScreeningEn, instance: adminInstanceEn, notifiers: adminNotifiersEn } } },
+    fr: { translation: { ...fr, public: publicFr, workspace: workspaceFr, dashboard: dashboardFr, transparency: transparencyFr, orders: ordersFr, admin: { ...adminFr, screening: adminScreeningFr, instance: adminInstanceFr, notifiers: adminNotifiersFr } } },
   },
   lng: initialLocale(),
   fallbackLng: 'en',

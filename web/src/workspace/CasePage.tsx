@@ -8,7 +8,9 @@ import { Link, useLocation } from 'wouter';
 import { api, ApiError } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
 import { fmt } from '../i18n/index.ts';
+import { ReferralForm } from '../orders/ReferralForm.tsx';
 import { DecisionForm, type DecisionResult } from './DecisionForm.tsx';
+import { NoticeAssessment } from './NoticeAssessment.tsx';
 import { Shortcuts } from './Queues.tsx';
 import { base, countReveal, dueLabel, useFocusHeading, useService, useShortcuts } from './shared.tsx';
 import type { AuditEvent, CaseDetail, CaseNotice, Evidence, ScreenedItem } from './types.ts';
@@ -274,6 +276,7 @@ export default function CasePage({ id }: { id: string }) {
                 </p>
                 {n.explanation ? <blockquote lang={n.language ?? undefined}>{n.explanation}</blockquote> : null}
                 <NoticeEvidence notice={n} />
+                <NoticeAssessment notice={n} decided={c.status === 'closed'} />
               </li>
             ))}
           </ul>
@@ -348,6 +351,7 @@ export default function CasePage({ id }: { id: string }) {
               />
             </>
           )}
+          <ReferralForm service={service} caseId={c.id} role={session.services.find((s) => s.slug === service)?.role ?? null} />
         </>
       )}
     </section>

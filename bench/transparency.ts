@@ -5,6 +5,7 @@
  *   npm run bench:transparency -- --backend pglite --decisions 1000000
  *   options: --backend postgres|pglite (default: postgres when DATABASE_URL is set, else pglite)
  *            --batch 1000000  --runs 3  --keep (leave the bench service's rows)  --data-dir DIR (pglite)
+ *            --service SLUG (no seeding: report on a service left by an earlier --keep run)
  *
  * PostgreSQL: DATABASE_URL, else a scratch database (created and dropped, bench/lib.ts). PGlite: a fresh DATA_DIR
  * (removed after), or --data-dir. In DATABASE_URL or --data-dir, the bench service's rows are deleted after (not --keep).
@@ -16,7 +17,8 @@
  * notice case (every 10th with a second item), one order per order case, a correction for 0.5% (complaints
  * reversed), a complaint for 2% (decided), a strike step for 0.1%. 75% of decisions restrict, with a visibility,
  * monetary, provision or account restriction by i; categories cycle through 8 parents with their keywords.
- * The decisions carry the reporting columns as take.ts writes them; `details` is a small jsonb. Timestamps spread
+ * The decisions carry the reporting columns as take.ts writes them, the notices their action and the complaints the
+ * contested decision's outcome, basis and mask (migration 0021); `details` is a small jsonb. Timestamps spread
  * evenly over 2025. Then VACUUM ANALYZE (index-only scans need the visibility map), then --runs computations of
  * the report for 2025-01-01/2025-12-31 (the first reported as cold(er), the best as warm), then each section's
  * statement once on its own. RSS of this process.
@@ -119,17 +121,26 @@ async function seed(db: Db, serviceId: string, userId: string, authorityId: stri
                        case when restricts then (${masks})[1 + i % ${sql.lit(nm)}] else 0 end,
                        basis = 'own_initiative' and i % 12 = 0, basis = 'own_initiative' and i % 3 <> 0, at, 'en', at + delay
                 from ${base}`.execute(tx);
+      // The action on each notice (migration 0021: recorded with the original decision of its case, as sql.ts insertDecision does).
+      await sql`insert into notice_actions (notice_id, service_id, received_at, category, subcategory, trusted, decision_id, decided_at, outcome, ground, solely_automated)
+                select notice_id, ${serviceId}, at, category, keyword, basis = 'trusted_notice', decision_id, at + delay,
+                       case when restricts then 'restriction' else 'no_action' end,
+                       case when not restricts then null when i % 5 < 3 then 'illegal' else 'incompatible' end, false
+                from ${base} where basis in ('notice', 'trusted_notice')`.execute(tx);
       // Complaints (2%, on restrictions and on no action alike): decided 48 h after; a quarter reversed (0.5%) with a correction to no action.
       await sql`insert into decisions (id, service_id, case_id, supersedes_id, decided_by, outcome, details, basis, report_category, report_keyword,
                                        restriction_mask, solely_automated, automated_detection, received_at, content_language, created_at)
                 select md5(${serviceId} || 'x' || i)::uuid, ${serviceId}, case_id, decision_id, ${userId}, 'no_action', '{"bench": true}'::jsonb, basis,
                        category, keyword, 0, false, false, at, 'en', at + delay + interval '72 hours'
                 from ${base} where i % 200 = 6`.execute(tx);
-      await sql`insert into appeals (id, service_id, decision_id, appellant, explanation, status, outcome, reason, decided_by, new_decision_id, created_at, decided_at)
+      // With the contested decision's outcome, basis and mask (migration 0021, as appeals-sql.ts insertAppeal copies them).
+      await sql`insert into appeals (id, service_id, decision_id, appellant, explanation, status, outcome, reason, decided_by, new_decision_id, created_at, decided_at,
+                                     contested_outcome, contested_basis, contested_mask)
                 select md5(${serviceId} || 'a' || i)::uuid, ${serviceId}, decision_id, 'affected_user', 'Bench complaint.', 'decided',
                        case when i % 200 = 6 then 'reversed' else 'upheld' end, 'Bench.', ${userId},
                        case when i % 200 = 6 then md5(${serviceId} || 'x' || i)::uuid end,
-                       at + delay + interval '24 hours', at + delay + interval '72 hours'
+                       at + delay + interval '24 hours', at + delay + interval '72 hours',
+                       case when restricts then 'restriction' else 'no_action' end, basis, case when restricts then (${masks})[1 + i % ${sql.lit(nm)}] else 0 end
                 from ${base} where i % 100 in (6, 7)`.execute(tx);
       await sql`insert into account_strike_steps (service_id, account_ref, action, strikes, decision_id, trigger_decision_id, created_at)
                 select ${serviceId}, 'acct-' || i, case when i % 2000 = 3 then 'suspension' else 'warning' end, 3, decision_id, decision_id, at + delay
@@ -139,7 +150,7 @@ async function seed(db: Db, serviceId: string, userId: string, authorityId: stri
   }
   const seeding = (Date.now() - started) / 1000;
   const t1 = Date.now();
-  for (const table of ['cases', 'orders', 'notices', 'notice_locations', 'decisions', 'appeals', 'account_strike_steps']) {
+  for (const table of ['cases', 'orders', 'notices', 'notice_locations', 'notice_actions', 'decisions', 'appeals', 'account_strike_steps']) {
     await sql`vacuum (analyze) ${sql.table(table)}`.execute(db);
   }
   const vacuum = (Date.now() - t1) / 1000;
@@ -162,6 +173,7 @@ async function cleanUp(db: Db, serviceId: string): Promise<void> {
       sql`delete from account_strike_steps where service_id = ${serviceId}`,
       sql`delete from appeals where service_id = ${serviceId}`,
       sql`delete from notice_locations where service_id = ${serviceId}`,
+      sql`delete from notice_actions where service_id = ${serviceId}`,
       sql`delete from decisions where service_id = ${serviceId} and supersedes_id is not null`,
       sql`delete from decisions where service_id = ${serviceId}`,
       sql`delete from notices where service_id = ${serviceId}`,
@@ -190,16 +202,30 @@ async function main(): Promise<void> {
   }
   const db = database.db;
   await prepareDatabase(database);
-  const slug = `bench-transparency-${randSuffix()}`;
-  const svc = await createService(db, { slug, name: 'Transparency bench' }, { type: 'system', id: null }, null);
-  const user = await sql<{ id: string }>`insert into users (email, display_name, password_hash) values (${`${slug}@bench.invalid`}, 'Bench', 'x') returning id`.execute(db);
-  const authority = await sql<{ id: string }>`
-    insert into authorities (service_id, name, member_state, kind, order_types, contact_email)
-    values (${svc.id}, 'Bench authority', 'FR', 'judicial', array['removal_order', 'order_to_act', 'order_to_provide_information'], 'authority@bench.invalid')
-    returning id`.execute(db);
-  const queue = await sql<{ id: string }>`select id from queues where service_id = ${svc.id} and slug = 'general'`.execute(db);
-  log(`${BACKEND}: seeding ${DECISIONS} decisions in service ${slug}`);
-  const seeded = await seed(db, svc.id, user.rows[0]!.id, authority.rows[0]!.id, queue.rows[0]!.id);
+  // --service SLUG: report on a bench service kept by an earlier run (--keep), without seeding (nor clean-up).
+  const reuse = args.get('service');
+  let svc: { id: string };
+  let seeded: Record<string, number>;
+  if (reuse) {
+    const found = await sql<{ id: string }>`select id from services where slug = ${reuse}`.execute(db);
+    if (!found.rows[0]) throw new Error(`no service ${reuse}`);
+    svc = found.rows[0];
+    const count = async (table: string) =>
+      ((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where service_id = ${svc.id}`.execute(db)).rows[0] as { n: number }).n;
+    seeded = { decisions: await count('decisions'), notices: await count('notices'), appeals: await count('appeals'), orders: await count('orders') };
+    log(`${BACKEND}: reusing service ${reuse}: ${JSON.stringify(seeded)}`);
+  } else {
+    const slug = `bench-transparency-${randSuffix()}`;
+    svc = await createService(db, { slug, name: 'Transparency bench' }, { type: 'system', id: null }, null);
+    const user = await sql<{ id: string }>`insert into users (email, display_name, password_hash) values (${`${slug}@bench.invalid`}, 'Bench', 'x') returning id`.execute(db);
+    const authority = await sql<{ id: string }>`
+      insert into authorities (service_id, name, member_state, kind, order_types, contact_email)
+      values (${svc.id}, 'Bench authority', 'FR', 'judicial', array['removal_order', 'order_to_act', 'order_to_provide_information'], 'authority@bench.invalid')
+      returning id`.execute(db);
+    const queue = await sql<{ id: string }>`select id from queues where service_id = ${svc.id} and slug = 'general'`.execute(db);
+    log(`${BACKEND}: seeding ${DECISIONS} decisions in service ${slug}`);
+    seeded = await seed(db, svc.id, user.rows[0]!.id, authority.rows[0]!.id, queue.rows[0]!.id);
+  }
   log(`seeded: ${JSON.stringify(seeded)}`);
 
   const runs: number[] = [];
@@ -257,12 +283,12 @@ async function main(): Promise<void> {
   writeJson(`transparency-${BACKEND}`, result);
   // A scratch database or a fresh PGlite directory is dropped whole; a database of the caller's keeps only its rows.
   const ownDatabase = BACKEND === 'postgres' ? scratch === undefined : args.has('data-dir');
-  if (!KEEP && ownDatabase) {
+  if (!KEEP && !reuse && ownDatabase) {
     log('removing the bench service rows');
     await cleanUp(db, svc.id);
   }
   await database.close();
-  if (scratch && !KEEP) await dropScratchDb(scratch.name);
+  if (scratch && !KEEP && !reuse) await dropScratchDb(scratch.name);
   if (pgliteDir && !KEEP) fs.rmSync(pgliteDir, { recursive: true, force: true });
 }
 

@@ -466,7 +466,8 @@ export async function seedActivity(vigie: Vigie, opts: SeedOptions): Promise<See
  * The one step that rewrites history, for seeding only: moves the seeded rows to their target times in one
  * transaction, with the append-only triggers of decisions and screened items off for its duration.
  * Cases: created_at (and updated_at, burst start, deadline shifted alike); notices: created_at; screened items:
- * created_at; decisions: created_at, then received_at recomputed as take.ts computes it; appeals: created_at,
+ * created_at; decisions: created_at, then received_at recomputed as take.ts computes it; notice actions: received_at and
+ * decided_at as their notice and decision; appeals: created_at,
  * decided_at; strikes and threshold steps: created_at (and expires_at shifted alike) as their decision; orders:
  * acknowledged_at (registered orders carry their own received_at, and their effect its performed_at).
  */
@@ -489,6 +490,9 @@ export async function moveToTargetTimes(db: Db, serviceId: string, t: Targets): 
                 (select min(s.created_at) from screened_items s where s.case_id = d.case_id),
                 (select c.created_at from cases c where c.id = d.case_id))
               from ${moved(t.decisions)} m where d.id = m.id and d.service_id = ${serviceId}`.execute(tx);
+    // The notices' actions (migration 0021) carry the notice's receipt and the decision's time: moved alike.
+    await sql`update notice_actions a set received_at = n.created_at, decided_at = d.created_at
+              from notices n, decisions d where n.id = a.notice_id and d.id = a.decision_id and a.service_id = ${serviceId}`.execute(tx);
     await sql`update appeals a set created_at = m.t from ${moved(t.appealsCreated)} m where a.id = m.id and a.service_id = ${serviceId}`.execute(tx);
     await sql`update appeals a set decided_at = m.t from ${moved(t.appealsDecided)} m where a.id = m.id and a.service_id = ${serviceId}`.execute(tx);
     await sql`update account_strikes s set expires_at = d.created_at + (s.expires_at - s.created_at), created_at = d.created_at

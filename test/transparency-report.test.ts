@@ -21,7 +21,9 @@ import { RESTRICTION } from './support/fixtures.ts';
 const S = '/v1/services/default/transparency/reports';
 const P = '/v1/public/services/default/transparency/reports';
 const DAY = 86_400_000;
-const day = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+// One clock for the whole file: a run that crosses midnight UTC keeps the same periods.
+const NOW = Date.now();
+const day = (offsetDays: number) => new Date(NOW + offsetDays * DAY).toISOString().slice(0, 10);
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 /** The template file of a sheet, parsed as the Commission wrote it (labels untrimmed). */
@@ -189,7 +191,9 @@ describe('transparency reports', () => {
       }
     }
     const s1 = csv['1_report_identification'] as string[][];
-    assert.deepEqual(s1.map((r) => r[3]), ['Forum Example SAS', day(0), '', day(-30), day(0)]);
+    // The publication date is the server's day at publication (the next one if the run crossed midnight).
+    const published = new Date().toISOString().slice(0, 10);
+    assert.deepEqual(s1.map((r) => r[3]), ['Forum Example SAS', s1[1]?.[3] === published ? published : day(0), '', day(-30), day(0)]);
     // Applicability: an online platform fills sheet 4 (0 where nothing happened), leaves VLOP-only sheets blank.
     const notices = csv['4_notices'] as string[][];
     assert.ok(Number(notices[0]?.[5]) >= 1, 'TOTAL notices received');

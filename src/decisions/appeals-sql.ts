@@ -78,8 +78,10 @@ export async function insertAppeal(
   a: { serviceId: string; decisionId: string; appellant: 'affected_user' | 'notifier'; noticeId: string | null; explanation: string },
 ): Promise<AppealRow> {
   const r = await sql<AppealRow>`
-    insert into appeals (service_id, decision_id, appellant, notice_id, explanation)
-    values (${a.serviceId}, ${a.decisionId}, ${a.appellant}, ${a.noticeId}, ${a.explanation})
+    insert into appeals (service_id, decision_id, appellant, notice_id, explanation, contested_outcome, contested_basis, contested_mask)
+    -- The contested decision's outcome, basis and restriction mask, for sheet 7 of the transparency report (migration 0021).
+    select ${a.serviceId}, d.id, ${a.appellant}, ${a.noticeId}, ${a.explanation}, d.outcome, d.basis, d.restriction_mask
+    from decisions d where d.id = ${a.decisionId}
     returning ${COLUMNS}`.execute(tx);
   return r.rows[0] as AppealRow;
 }

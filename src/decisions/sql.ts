@@ -35,7 +35,10 @@ export async function insertDecision(
   const r = d.reporting;
   // received_at: when the case's order, else its first notice, else its first screening signal arrived; else its opening.
   const orderReceived = r.orderId ? sql`(select o.received_at from orders o where o.id = ${r.orderId})` : sql`null::timestamptz`;
+  // In the same statement (migration 0021): an original decision on a notice's case records the action on each notice
+  // whose first item is on this case, for sheet 4 of the transparency report.
   const res = await sql<{ created_at: Date }>`
+    with d as (
     insert into decisions (id, service_id, case_id, supersedes_id, decided_by, approved_by, outcome, details,
                            basis, report_category, report_keyword, ground, restriction_mask, solely_automated, automated_detection, received_at, content_language)
     values (${d.id}, ${d.serviceId}, ${d.caseId}, ${d.supersedesId}, ${d.decidedBy}, ${d.approvedBy}, ${d.outcome}, ${JSON.stringify(d.details)}::jsonb,
@@ -45,7 +48,15 @@ export async function insertDecision(
                      (select min(s.created_at) from screened_items s where s.case_id = ${d.caseId}),
                      (select c.created_at from cases c where c.id = ${d.caseId})),
             ${r.contentLanguage})
-    returning created_at`.execute(tx);
+    returning id, service_id, case_id, supersedes_id, basis, outcome, ground, solely_automated, created_at
+    ), actions as (
+      insert into notice_actions (notice_id, service_id, received_at, category, subcategory, trusted, decision_id, decided_at, outcome, ground, solely_automated)
+      select n.id, n.service_id, n.created_at, n.category, n.subcategory, n.trusted, d.id, d.created_at, d.outcome, d.ground, d.solely_automated
+      from d join notice_locations l on l.case_id = d.case_id and l.position = 0 join notices n on n.id = l.notice_id
+      where d.supersedes_id is null and d.basis in ('notice', 'trusted_notice')
+      on conflict (notice_id) do nothing
+    )
+    select created_at from d`.execute(tx);
   return (res.rows[0] as { created_at: Date }).created_at;
 }
 

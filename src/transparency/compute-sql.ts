@@ -8,8 +8,10 @@
  * only), level 1 = parent rows, level 3 = the TOTAL row. Medians are percentile_cont(0.5) over hours; an
  * ordered-set aggregate ignores nulls, so a CASE that yields null outside its subset replaces a FILTER.
  *
- * Indexes (migration 0018): decisions_report_idx, decisions_own_initiative_idx, decisions_notice_case_idx,
- * notices_report_idx — each statement is planned as index-only scans (see bench/README.md, "Transparency report").
+ * Indexes (migration 0018): decisions_report_idx, decisions_own_initiative_idx, notices_report_idx; migration 0021:
+ * notice_actions (sheet 4: the action on each notice, recorded with the decision) and notice_locations_extra_idx,
+ * the contested decision's outcome, basis and mask on appeals (sheet 7). No section joins the decisions table
+ * (bench/README.md, "bench/transparency.ts").
  */
 import { sql, type Db, type RawBuilder } from '../db/index.ts';
 import { COMPLAINT_BASIS_MASKS, RESTRICTION_COLUMNS } from './figures.ts';
@@ -102,31 +104,53 @@ export interface NoticeAggRow {
  * automated means (sheet 8).
  */
 export async function noticeFigures(db: Db, p: Period): Promise<NoticeAggRow[]> {
-  const first = sql`l.position = 0`;
-  const decided = sql`${first} and d.created_at < ${p.to}`;
-  const tf = sql`n.trusted`;
-  const wait = hours(sql`d.created_at`, sql`n.created_at`);
+  // Three narrow sources, none joined to the decisions (migration 0021): the notices of the period (index-only scan of
+  // notices_report_idx), their further items (partial notice_locations_extra_idx), and the actions on them
+  // (notice_actions, recorded with the original decision of the case of their first item). Counts aggregate by
+  // (category, keyword) first — a plain GROUP BY that runs in parallel —, then the handful of groups roll up; the
+  // medians roll up over the actions only.
+  const inPeriod = (t: RawBuilder<unknown>) => sql`${t} >= ${p.from} and ${t} < ${p.to}`;
+  const tf = sql`a.trusted`;
+  const law = sql`a.outcome = 'restriction' and a.ground = 'illegal'`;
+  const tc = sql`a.outcome = 'restriction' and a.ground = 'incompatible'`;
+  const wait = hours(sql`a.decided_at`, sql`a.received_at`);
+  const actions = sql`notice_actions a where a.service_id = ${p.serviceId} and ${inPeriod(sql`a.received_at`)} and a.decided_at < ${p.to}`;
+  const zeros = (names: string[]) => sql.join(names.map((n) => sql`0::bigint as ${sql.ref(n)}`));
+  const counted = ['received', 'received_tf', 'items', 'items_tf', 'actions_law', 'actions_law_tf', 'actions_tc', 'actions_tc_tf', 'decided', 'decided_tf', 'solely_automated', 'solely_automated_tf'];
   const r = await sql<NoticeAggRow>`
-    select grouping(n.category)::int as g_cat, grouping(n.subcategory)::int as g_kw, n.category, n.subcategory as keyword,
-           (count(*) filter (where ${first}))::int as received,
-           (count(*) filter (where ${first} and ${tf}))::int as received_tf,
-           count(*)::int as items,
-           (count(*) filter (where ${tf}))::int as items_tf,
-           ${median(sql`case when ${decided} then ${wait} end`)} as median_action_h,
-           ${median(sql`case when ${decided} and ${tf} then ${wait} end`)} as median_action_tf_h,
-           (count(*) filter (where ${decided} and d.outcome = 'restriction' and d.ground = 'illegal'))::int as actions_law,
-           (count(*) filter (where ${decided} and d.outcome = 'restriction' and d.ground = 'illegal' and ${tf}))::int as actions_law_tf,
-           (count(*) filter (where ${decided} and d.outcome = 'restriction' and d.ground = 'incompatible'))::int as actions_tc,
-           (count(*) filter (where ${decided} and d.outcome = 'restriction' and d.ground = 'incompatible' and ${tf}))::int as actions_tc_tf,
-           (count(*) filter (where ${decided}))::int as decided,
-           (count(*) filter (where ${decided} and ${tf}))::int as decided_tf,
-           (count(*) filter (where ${decided} and d.solely_automated))::int as solely_automated,
-           (count(*) filter (where ${decided} and d.solely_automated and ${tf}))::int as solely_automated_tf
-    from notices n
-    join notice_locations l on l.notice_id = n.id
-    left join decisions d on d.case_id = l.case_id and d.supersedes_id is null and d.basis in ('notice', 'trusted_notice')
-    where n.service_id = ${p.serviceId} and n.created_at >= ${p.from} and n.created_at < ${p.to}
-    group by rollup (n.category, n.subcategory)`.execute(db);
+    with fine as (
+      select n.category, n.subcategory, count(*) as received, count(*) filter (where n.trusted) as received_tf,
+             count(*) as items, count(*) filter (where n.trusted) as items_tf, ${zeros(counted.slice(4))}
+      from notices n where n.service_id = ${p.serviceId} and ${inPeriod(sql`n.created_at`)}
+      group by n.category, n.subcategory
+      union all
+      select n.category, n.subcategory, 0, 0, count(*), count(*) filter (where n.trusted), ${zeros(counted.slice(4))}
+      from notice_locations l join notices n on n.id = l.notice_id
+      where l.position > 0 and l.service_id = ${p.serviceId} and n.service_id = ${p.serviceId} and ${inPeriod(sql`n.created_at`)}
+      group by n.category, n.subcategory
+      union all
+      select a.category, a.subcategory, 0, 0, 0, 0,
+             count(*) filter (where ${law}), count(*) filter (where ${law} and ${tf}),
+             count(*) filter (where ${tc}), count(*) filter (where ${tc} and ${tf}),
+             count(*), count(*) filter (where ${tf}),
+             count(*) filter (where a.solely_automated), count(*) filter (where a.solely_automated and ${tf})
+      from ${actions}
+      group by a.category, a.subcategory
+    ), counts as (
+      select grouping(f.category)::int as g_cat, grouping(f.subcategory)::int as g_kw, f.category, f.subcategory as keyword,
+             ${sql.join(counted.map((c) => sql`coalesce(sum(f.${sql.ref(c)}), 0)::int as ${sql.ref(c)}`))}
+      from fine f
+      group by rollup (f.category, f.subcategory)
+    ), medians as (
+      select grouping(a.category)::int as g_cat, grouping(a.subcategory)::int as g_kw, a.category, a.subcategory as keyword,
+             ${median(wait)} as median_action_h,
+             ${median(sql`case when ${tf} then ${wait} end`)} as median_action_tf_h
+      from ${actions}
+      group by rollup (a.category, a.subcategory)
+    )
+    select c.*, m.median_action_h, m.median_action_tf_h
+    from counts c
+    left join medians m on m.g_cat = c.g_cat and m.g_kw = c.g_kw and m.category is not distinct from c.category and m.keyword is not distinct from c.keyword`.execute(db);
   return r.rows;
 }
 
@@ -174,14 +198,14 @@ export async function ownInitiativeFigures(db: Db, p: Period): Promise<OwnInitia
 
 // -------------------------------------------------------------------------------- sheet 7: complaints, suspensions
 
-/** The complaint bases of sheet 7, in template order, as conditions on the contested decision `o`. */
+/** The complaint bases of sheet 7, in template order, as conditions on the contested decision (copied onto the appeal `a`, migration 0021). */
 export const COMPLAINT_BASES = {
-  visibility: sql`o.outcome = 'restriction' and o.restriction_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.visibility)} <> 0`,
-  provision: sql`o.outcome = 'restriction' and o.restriction_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.provision)} <> 0`,
-  account: sql`o.outcome = 'restriction' and o.restriction_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.account)} <> 0`,
-  monetary: sql`o.outcome = 'restriction' and o.restriction_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.monetary)} <> 0`,
-  no_action_notice: sql`o.outcome = 'no_action' and o.basis = 'notice'`,
-  no_action_trusted_notice: sql`o.outcome = 'no_action' and o.basis = 'trusted_notice'`,
+  visibility: sql`a.contested_outcome = 'restriction' and a.contested_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.visibility)} <> 0`,
+  provision: sql`a.contested_outcome = 'restriction' and a.contested_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.provision)} <> 0`,
+  account: sql`a.contested_outcome = 'restriction' and a.contested_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.account)} <> 0`,
+  monetary: sql`a.contested_outcome = 'restriction' and a.contested_mask & ${sql.lit(COMPLAINT_BASIS_MASKS.monetary)} <> 0`,
+  no_action_notice: sql`a.contested_outcome = 'no_action' and a.contested_basis = 'notice'`,
+  no_action_trusted_notice: sql`a.contested_outcome = 'no_action' and a.contested_basis = 'trusted_notice'`,
 } as const;
 export type ComplaintBasis = keyof typeof COMPLAINT_BASES;
 
@@ -217,7 +241,9 @@ export async function complaintFigures(db: Db, p: Period): Promise<ComplaintAggR
   );
   const r = await sql<ComplaintAggRow>`
     select ${sql.join(columns)},
-           (count(*) filter (where ${decided} and a.outcome in ('reversed', 'modified') and nd.outcome = 'restriction' and o.outcome <> 'restriction'))::int as newly_imposed,
+           (select count(*) from appeals a join decisions nd on nd.id = a.new_decision_id
+             where a.service_id = ${p.serviceId} and ${decided} and a.outcome in ('reversed', 'modified')
+               and nd.outcome = 'restriction' and a.contested_outcome <> 'restriction')::int as newly_imposed,
            (select count(*) from account_strike_steps s
              where s.service_id = ${p.serviceId} and s.action = 'suspension' and s.created_at >= ${p.from} and s.created_at < ${p.to})::int as suspensions_illegal,
            (select count(*) from notifier_actions na
@@ -226,8 +252,6 @@ export async function complaintFigures(db: Db, p: Period): Promise<ComplaintAggR
              where c.service_id = ${p.serviceId} and c.created_at >= ${p.from} and c.created_at < ${p.to}
                and c.supersedes_id is not null and c.outcome = 'no_action' and prev.outcome = 'restriction')::int as reinstatements
     from appeals a
-    join decisions o on o.id = a.decision_id
-    left join decisions nd on nd.id = a.new_decision_id
     where a.service_id = ${p.serviceId} and ((${submitted}) or (${decided}))`.execute(db);
   return r.rows[0] as ComplaintAggRow;
 }

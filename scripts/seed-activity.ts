@@ -19,6 +19,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import type { LightMyRequestResponse } from 'fastify';
 import { addMember, createApiKey } from '../src/accounts/index.ts';
 import type { Role } from '../src/access/roles.ts';
@@ -507,34 +508,57 @@ export async function moveToTargetTimes(db: Db, serviceId: string, t: Targets): 
 
 // ------------------------------------------------------------------------------------------------ command line
 
-function parseCli(argv: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (!a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
-    else out.set(a.slice(2), argv[++i] ?? '');
-  }
-  return out;
-}
+const USAGE = `Seeds a period of moderation activity into a service, through the real API (for transparency reports, demos).
+
+  node bin/run-ts.js scripts/seed-activity.ts [options]
+
+  --service SLUG        the service (default: default)
+  --from YYYY-MM-DD     first day of the period (default: 2026-01-01)
+  --to YYYY-MM-DD       last day of the period (default: 2026-06-30)
+  --notices N           notices to send; screening cases are half as many (default: 500)
+  --seed N              the same seed, period and fresh service give the same activity (default: 42)
+  --database-url URL    a PostgreSQL server (default: DATABASE_URL, else PGlite in --data-dir)
+  --data-dir DIR        PGlite data directory (default: DATA_DIR, else ./data)
+  --help                this text
+`;
 
 async function main(): Promise<void> {
-  const args = parseCli(process.argv.slice(2));
+  // Strict: an unknown option (or a typo) stops here, before anything is written.
+  const { values: args } = parseArgs({
+    options: {
+      service: { type: 'string', default: 'default' },
+      from: { type: 'string', default: '2026-01-01' },
+      to: { type: 'string', default: '2026-06-30' },
+      notices: { type: 'string', default: '500' },
+      seed: { type: 'string', default: '42' },
+      'database-url': { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const notices = Number(args.notices);
+  const seed = Number(args.seed);
+  if (!Number.isInteger(notices) || notices < 1 || !Number.isInteger(seed)) throw new Error('--notices must be a positive integer and --seed an integer');
   const env = { ...process.env };
-  if (args.has('database-url')) env.DATABASE_URL = args.get('database-url');
-  if (args.has('data-dir')) env.DATA_DIR = args.get('data-dir');
+  if (args['database-url'] !== undefined) env.DATABASE_URL = args['database-url'];
+  if (args['data-dir'] !== undefined) env.DATA_DIR = args['data-dir'];
   const config = loadConfig(env, { logLevel: 'silent', rateLimitPublicPerMinute: 1_000_000_000, rateLimitKeyPerMinute: 1_000_000_000 });
   const database = await openConfiguredDatabase(config);
   const vigie = await createVigie(config, database, { logger: false, workers: false });
   try {
     const started = Date.now();
     const summary = await seedActivity(vigie, {
-      service: args.get('service') ?? 'default',
-      from: args.get('from') ?? '2026-01-01',
-      to: args.get('to') ?? '2026-06-30',
-      notices: Number(args.get('notices') ?? 500),
-      seed: Number(args.get('seed') ?? 42),
+      service: args.service,
+      from: args.from,
+      to: args.to,
+      notices,
+      seed,
       log: (line) => console.error(line),
     });
     console.log(JSON.stringify({ ...summary, seconds: Math.round((Date.now() - started) / 100) / 10 }, null, 2));

@@ -192,8 +192,8 @@ describe('transparency reports', () => {
     }
     const s1 = csv['1_report_identification'] as string[][];
     // The publication date is the server's day at publication (the next one if the run crossed midnight).
-    const published = new Date().toISOString().slice(0, 10);
-    assert.deepEqual(s1.map((r) => r[3]), ['Forum Example SAS', s1[1]?.[3] === published ? published : day(0), '', day(-30), day(0)]);
+    const serverToday = new Date().toISOString().slice(0, 10);
+    assert.deepEqual(s1.map((r) => r[3]), ['Forum Example SAS', s1[1]?.[3] === serverToday ? serverToday : day(0), '', day(-30), day(0)]);
     // Applicability: an online platform fills sheet 4 (0 where nothing happened), leaves VLOP-only sheets blank.
     const notices = csv['4_notices'] as string[][];
     assert.ok(Number(notices[0]?.[5]) >= 1, 'TOTAL notices received');

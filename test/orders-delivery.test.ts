@@ -12,22 +12,13 @@ import { sql } from '../src/db/index.ts';
 import { startWorker, type Worker } from '../src/jobs/index.ts';
 import { orderMessageDeliveryJob } from '../src/orders/index.ts';
 import { startHarness, type Harness, type Session } from './helpers.ts';
+import { REMOVAL_DECISION } from './support/fixtures.ts';
+import { verifySignature } from './support/signature.ts';
 
 const S = '/v1/services/default';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silent; }, level: 'silent', silent() {} } as never;
 
-/** The verification recipe of docs/orders.md, written independently of the sender. */
-function verify(secret: string, headers: http.IncomingHttpHeaders, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
-  const timestamp = String(headers['vigie-timestamp'] ?? '');
-  const signature = String(headers['vigie-signature'] ?? '');
-  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
-  const expected = crypto.createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
-  const given = signature.startsWith('v1=') ? signature.slice(3) : '';
-  const a = Buffer.from(expected, 'hex');
-  const b = Buffer.from(given, 'hex');
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
-}
 
 interface Pushed {
   format: string;
@@ -91,16 +82,6 @@ function removalOrder(): Record<string, unknown> {
   };
 }
 
-const REMOVAL_DECISION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Regulation (EU) 2021/784, Art. 3 (removal order)',
-  illegal_content_explanation: 'Terrorist content subject to a removal order.',
-  decision_facts: 'Removal order of the French police.',
-  content_type: ['CONTENT_TYPE_VIDEO'],
-  content_date: '2026-01-10',
-};
 
 interface Message {
   id: string;
@@ -180,8 +161,8 @@ describe('push delivery of messages to authorities', () => {
     assert.deepEqual(order.messages.map((m) => [m.kind, m.delivery?.status]), [['acknowledgement', 'pending']], 'queued with the order');
     await until('the acknowledgement pushed', () => rx.received.length === 1);
     const ack = rx.received[0] as Received;
-    assert.ok(verify(a.secret, ack.headers, ack.body), 'valid signature');
-    assert.ok(!verify(`${a.secret}x`, ack.headers, ack.body));
+    assert.ok(verifySignature(a.secret, ack.headers, ack.body), 'valid signature');
+    assert.ok(!verifySignature(`${a.secret}x`, ack.headers, ack.body));
     assert.equal(ack.headers['content-type'], 'application/json');
     assert.equal(ack.headers['vigie-message-kind'], 'acknowledgement');
     assert.equal(ack.headers['vigie-message-id'], ack.json.id);
@@ -205,7 +186,7 @@ describe('push delivery of messages to authorities', () => {
     assert.equal(effect.statusCode, 200, effect.body);
     await until('the effect pushed', () => rx.received.length === 2);
     const given = rx.received[1] as Received;
-    assert.ok(verify(a.secret, given.headers, given.body), 'valid signature');
+    assert.ok(verifySignature(a.secret, given.headers, given.body), 'valid signature');
     assert.equal(given.json.kind, 'effect');
     assert.equal(given.json.order_id, order.id);
     assert.equal(given.json.body.description, 'The video was removed.');
@@ -230,8 +211,8 @@ describe('push delivery of messages to authorities', () => {
     assert.equal(contest.statusCode, 200, contest.body);
     await until('the contestation pushed', () => rx.received.length === 3);
     const contested = rx.received[2] as Received;
-    assert.ok(verify(secret, contested.headers, contested.body), 'signed with the new secret');
-    assert.ok(!verify(a.secret, contested.headers, contested.body), 'not with the old one');
+    assert.ok(verifySignature(secret, contested.headers, contested.body), 'signed with the new secret');
+    assert.ok(!verifySignature(a.secret, contested.headers, contested.body), 'not with the old one');
     const audit = await sql<{ action: string; data: unknown }>`
       select action, data from audit_events where subject_id = ${a.id} and action = 'authority.callback_secret_rotated'`.execute(h.db);
     assert.equal(audit.rows.length, 1);
@@ -254,7 +235,7 @@ describe('push delivery of messages to authorities', () => {
     worker.poke();
     await until('delivered on retry', async () => (await messagesOf(h, a, order.id))[0]?.delivered_at !== null);
     assert.equal(rx.received.length, 2);
-    for (const r of rx.received) assert.ok(verify(a.secret, r.headers, r.body));
+    for (const r of rx.received) assert.ok(verifySignature(a.secret, r.headers, r.body));
     assert.deepEqual(rx.received.map((r) => r.json.id), [messageId, messageId], 'the receiver deduplicates on the message id');
     assert.deepEqual((await messagesOf(h, a, order.id))[0]?.delivery, { status: 'delivered', attempts: 2, last_error: 'HTTP 500' });
     assert.equal((await jobsOf(h, [messageId]))[0]?.status, 'done');

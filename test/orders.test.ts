@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { notice, startHarness, type Harness, type Session } from './helpers.ts';
+import { REMOVAL_DECISION } from './support/fixtures.ts';
 
 const S = '/v1/services/default';
 
@@ -40,17 +41,6 @@ function removalOrder(overrides: Record<string, unknown> = {}): Record<string, u
   };
 }
 
-/** A restriction on the order's case (illegal content, removal), as a moderator takes it. */
-const REMOVAL_DECISION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Regulation (EU) 2021/784, Art. 3 (removal order)',
-  illegal_content_explanation: 'Terrorist content subject to a removal order of the French police.',
-  decision_facts: 'Removal order of the French police; the video glorifies a terrorist attack.',
-  content_type: ['CONTENT_TYPE_VIDEO'],
-  content_date: '2026-01-10',
-};
 
 async function counts(h: Harness) {
   const r = await sql<{ orders: number; items: number; cases: number; messages: number; events: number }>`

@@ -8,6 +8,7 @@ import { deliverDue } from '../src/webhooks/index.ts';
 import { startHarness, type Harness, type Session } from './helpers.ts';
 import { claimCase, openCase } from './support/cases.ts';
 import { RESTRICTION as BASE_RESTRICTION } from './support/fixtures.ts';
+import { verifySignature } from './support/signature.ts';
 
 const S = '/v1/services/default';
 
@@ -17,17 +18,6 @@ const RESTRICTION = {
   affected_user: { email: 'author@example.org', locale: 'fr', platform_user_ref: 'user-4242' },
 };
 
-/** The verification recipe of docs/webhooks.md, written independently of the sender. */
-function verify(secret: string, headers: http.IncomingHttpHeaders, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
-  const timestamp = String(headers['vigie-timestamp'] ?? '');
-  const signature = String(headers['vigie-signature'] ?? '');
-  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
-  const expected = crypto.createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
-  const given = signature.startsWith('v1=') ? signature.slice(3) : '';
-  const a = Buffer.from(expected, 'hex');
-  const b = Buffer.from(given, 'hex');
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
-}
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -120,10 +110,10 @@ describe('enforcement webhooks and the pull API', () => {
       assert.ok((await deliverDue(h.db, { timeoutMs: 2000 })) >= 1);
       assert.equal(rx.received.length, 1);
       const got = rx.received[0] as Received;
-      assert.equal(verify(e.secret, got.headers, got.body), true, 'signature verifies with the documented recipe');
-      assert.equal(verify(e.secret, got.headers, got.body.replace('FR', 'DE')), false, 'a changed body does not verify');
-      assert.equal(verify(e.secret, got.headers, got.body, Math.floor(Date.now() / 1000) + 600), false, 'outside the replay window');
-      assert.equal(verify(`${e.secret}x`, got.headers, got.body), false);
+      assert.equal(verifySignature(e.secret, got.headers, got.body), true, 'signature verifies with the documented recipe');
+      assert.equal(verifySignature(e.secret, got.headers, got.body.replace('FR', 'DE')), false, 'a changed body does not verify');
+      assert.equal(verifySignature(e.secret, got.headers, got.body, Math.floor(Date.now() / 1000) + 600), false, 'outside the replay window');
+      assert.equal(verifySignature(`${e.secret}x`, got.headers, got.body), false);
       assert.equal(got.headers['vigie-event-type'], 'decision.taken');
       assert.equal(got.headers['vigie-event-id'], got.json.id);
       assert.match(String(got.headers['content-type']), /^application\/json/);
@@ -221,7 +211,7 @@ describe('enforcement webhooks and the pull API', () => {
       assert.deepEqual([d.status, d.last_status_code], ['delivered', 200]);
       const last = rx.received[rx.received.length - 1] as Received;
       assert.equal(last.json.data.decision_id, first.decisionId);
-      assert.equal(verify(e.secret, last.headers, last.body), true);
+      assert.equal(verifySignature(e.secret, last.headers, last.body), true);
       assert.equal((await h.request('POST', `${S}/webhook-deliveries/${crypto.randomUUID()}/replay`, { auth: admin })).statusCode, 404);
       await disable(e.id);
     } finally {
@@ -246,7 +236,7 @@ describe('enforcement webhooks and the pull API', () => {
       assert.equal(corrected.json.data.supersedes, decisionId);
       assert.equal(corrected.json.data.decision_id, (fix.json() as { id: string }).id);
       assert.equal(corrected.json.data.outcome, 'no_action');
-      assert.equal(verify(e.secret, corrected.headers, corrected.body), true);
+      assert.equal(verifySignature(e.secret, corrected.headers, corrected.body), true);
       await disable(e.id);
       // A disabled endpoint gets no new deliveries.
       const { decisionId: later } = await decidedCase('https://forum.example/t/webhook-after-disable');

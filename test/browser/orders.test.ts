@@ -9,19 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { claimCase, openCase } from '../support/cases.ts';
 import { axeSerious, screenshot, signIn, startConsole, type ConsoleEnv } from './support.ts';
+import { REMOVAL_DECISION } from '../support/fixtures.ts';
 
 const S = '/v1/services/default';
 
-const REMOVAL_DECISION = {
-  outcome: 'restriction',
-  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
-  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
-  illegal_content_legal_ground: 'Regulation (EU) 2021/784, Art. 3 (removal order)',
-  illegal_content_explanation: 'Terrorist content subject to a removal order of the French police.',
-  decision_facts: 'Removal order of the French police; the video glorifies a terrorist attack.',
-  content_type: ['CONTENT_TYPE_VIDEO'],
-  content_date: '2026-01-10',
-};
 
 interface Order {
   id: string;

@@ -22,3 +22,15 @@ export const RESTRICTION = {
   ...RESTRICTION_DETAILS,
   affected_user: { email: 'author@example.org', locale: 'fr' },
 };
+
+/** A restriction on an order's case (illegal content, removal), as a moderator takes it to give the order effect. */
+export const REMOVAL_DECISION = {
+  outcome: 'restriction',
+  decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
+  decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
+  illegal_content_legal_ground: 'Regulation (EU) 2021/784, Art. 3 (removal order)',
+  illegal_content_explanation: 'Terrorist content subject to a removal order of the French police.',
+  decision_facts: 'Removal order of the French police; the video glorifies a terrorist attack.',
+  content_type: ['CONTENT_TYPE_VIDEO'],
+  content_date: '2026-01-10',
+};

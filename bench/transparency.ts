@@ -27,7 +27,7 @@ import fs from 'node:fs';
 import { createService } from '../src/services/index.ts';
 import { openDatabase, sql, type Database, type Db } from '../src/db/index.ts';
 import { prepareDatabase } from '../src/server.ts';
-import { computeReport, periodBounds } from '../src/transparency/compute.ts';
+import { computeReport, periodBounds, reportSettings } from '../src/transparency/compute.ts';
 import * as sections from '../src/transparency/compute-sql.ts';
 import { createScratchDb, dropScratchDb, log, machineInfo, numArg, parseArgs, printTable, randSuffix, round, tmpDir, writeJson } from './lib.ts';
 
@@ -103,9 +103,9 @@ async function seed(db: Db, serviceId: string, userId: string, authorityId: stri
                        basis = 'own_initiative' and i % 3 <> 0, case when basis = 'order' then order_id end, at, at, at
                 from ${base}`.execute(tx);
       await sql`insert into notices (id, service_id, reference, tracking_token_hash, source, notifier_type, trusted, category, subcategory,
-                                     explanation, language, good_faith, status, created_at)
+                                     explanation, language, good_faith, status, item_count, created_at)
                 select notice_id, ${serviceId}, 'B-' || i, 'x', 'public', case when basis = 'trusted_notice' then 'trusted_flagger' else 'individual' end,
-                       basis = 'trusted_notice', category, keyword, 'Bench notice.', 'en', true, 'decided', at
+                       basis = 'trusted_notice', category, keyword, 'Bench notice.', 'en', true, 'decided', case when i % 10 = 0 then 2 else 1 end, at
                 from ${base} where basis in ('notice', 'trusted_notice')`.execute(tx);
       await sql`insert into notice_locations (notice_id, position, service_id, content_id, content_key, case_id)
                 select notice_id, p, ${serviceId}, 'post-' || i, 'bench:' || i, case_id
@@ -242,14 +242,15 @@ async function main(): Promise<void> {
   const period = { serviceId: svc.id, ...periodBounds('2025-01-01', '2025-12-31') };
   for (const [name, run] of Object.entries({
     orders: sections.orderFigures,
-    notices: sections.noticeFigures,
-    own_initiative: sections.ownInitiativeFigures,
+    notices: sections.noticeCounts,
+    notice_medians: sections.noticeMedians,
+    decisions: sections.decisionFine,
     complaints: sections.complaintFigures,
-    decisions: sections.decisionFigures,
+    reviews: sections.reviewFigures,
   })) {
     const t = process.hrtime.bigint();
     await db.transaction().execute(async (tx) => {
-      await sql`set local work_mem = '64MB'`.execute(tx);
+      await reportSettings(tx);
       await run(tx, period);
     });
     sectionSeconds[name] = round(Number(process.hrtime.bigint() - t) / 1e9, 2);

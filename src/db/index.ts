@@ -35,7 +35,8 @@ export interface OpenOptions {
 /** Opens PostgreSQL when a URL is given, else an embedded PGlite (locked to this process). */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const poolSize = opts.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: poolSize });
     // Fail fast with a readable message rather than on the first request.
     const client = await pool.connect().catch(async (err: Error) => {
       await pool.end();
@@ -46,6 +47,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       /* idle client errors are reported on next use */
     });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: preparedStatementPool(pool) }) });
+    serverPools.set(db, poolSize);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const release = opts.dataDir ? acquireDataDirLock(opts.dataDir) : () => {};
@@ -93,6 +95,57 @@ function preparedStatementPool(pool: pg.Pool): pg.Pool {
   };
   (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => wrap(await connect());
   return pool;
+}
+
+/** Handles on a PostgreSQL server's connection pool (not PGlite's single session, nor a transaction), with its size. */
+const serverPools = new WeakMap<Db, number>();
+
+/**
+ * Runs read-only tasks that must all see the same data (one snapshot). On a PostgreSQL pool, each task gets a
+ * connection of its own in a repeatable-read, read-only transaction, the others importing the first one's snapshot
+ * (pg_export_snapshot / SET TRANSACTION SNAPSHOT), so that they run at the same time on several cores. On PGlite (one
+ * session), with a pool of one, or when `concurrent` is false, one after the other in one such transaction; inside a
+ * transaction, in it. With fewer connections than tasks, the tasks wait for one in turn (the pool serves other
+ * requests too).
+ * `setup` runs first in each transaction (e.g. `set local work_mem`). Every task ends before the snapshot is released.
+ */
+export async function onOneSnapshot<const T extends readonly unknown[]>(
+  db: Db,
+  opts: { concurrent: boolean; setup?: (tx: Db) => Promise<void> },
+  tasks: { [K in keyof T]: (tx: Db) => Promise<T[K]> },
+): Promise<T> {
+  const setup = opts.setup ?? (async () => {});
+  const list = tasks as readonly ((tx: Db) => Promise<unknown>)[];
+  const inOrder = async (tx: Db) => {
+    await setup(tx);
+    const out: unknown[] = [];
+    for (const task of list) out.push(await task(tx));
+    return out as unknown as T;
+  };
+  if (db.isTransaction) return inOrder(db);
+  const readOnly = () => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only');
+  // A pool of one connection could never give the others theirs while the first holds the snapshot.
+  if (!opts.concurrent || (serverPools.get(db) ?? 1) < 2 || list.length < 2) return readOnly().execute(inOrder);
+  return readOnly().execute(async (lead) => {
+    await setup(lead);
+    const id = (await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(lead)).rows[0]?.id ?? '';
+    if (!/^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$/i.test(id)) throw new Error(`unexpected snapshot id ${JSON.stringify(id)}`);
+    const runs = list.map((task, i) =>
+      i === 0
+        ? task(lead)
+        : readOnly().execute(async (tx) => {
+            // Must be the transaction's first statement; the id was checked above (SET takes no parameters).
+            await sql.raw(`set transaction snapshot '${id}'`).execute(tx);
+            await setup(tx);
+            return task(tx);
+          }),
+    );
+    // Wait for all before the lead transaction (which holds the snapshot) ends, even when one fails.
+    const settled = await Promise.allSettled(runs);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  });
 }
 
 /** Runs `fn` in one transaction; everything it writes commits together or not at all. */

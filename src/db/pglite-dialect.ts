@@ -71,7 +71,8 @@ class PGliteDriver implements Driver {
   }
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const level = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await conn.executeQuery(CompiledQuery.raw(`begin${level}`));
+    const mode = settings.accessMode ? ` ${settings.accessMode}` : '';
+    await conn.executeQuery(CompiledQuery.raw(`begin${level}${mode}`));
   }
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw('commit'));

@@ -55,10 +55,10 @@ export async function insertNoticeStatement(db: Db, n: NoticeInsert, parts: Inta
     with ${parts.notifier.ctes}, notice as (
       insert into notices (id, service_id, reference, tracking_token_hash, source, notifier_type, trusted, notifier_id, api_key_id, submitted_by,
                            category, subcategory, subcategory_other, explanation, legal_provision, language, content_language, country,
-                           good_faith, created_at)
+                           good_faith, item_count, created_at)
       select ${n.id}, ${n.serviceId}, ${n.reference}, ${n.trackingTokenHash}, ${n.source}, ${n.notifierType}, ${nf}.trusted, ${nf}.notifier_id,
              ${n.apiKeyId}, ${n.submittedBy}, ${n.category}, ${n.subcategory}, ${n.subcategoryOther}, ${n.explanation}, ${n.legalProvision},
-             ${n.language}, ${n.contentLanguage}, ${n.country}, true, ${n.createdAt}
+             ${n.language}, ${n.contentLanguage}, ${n.country}, true, ${expected}::int, ${n.createdAt}
       from ${nf}
       returning id
     ), who as (

@@ -8,13 +8,14 @@
  * only), level 1 = parent rows, level 3 = the TOTAL row. Medians are percentile_cont(0.5) over hours; an
  * ordered-set aggregate ignores nulls, so a CASE that yields null outside its subset replaces a FILTER.
  *
- * Indexes (migration 0018): decisions_report_idx, decisions_own_initiative_idx, notices_report_idx; migration 0021:
- * notice_actions (sheet 4: the action on each notice, recorded with the decision) and notice_locations_extra_idx,
- * the contested decision's outcome, basis and mask on appeals (sheet 7). No section joins the decisions table
- * (bench/README.md, "bench/transparency.ts").
+ * Sources: migration 0021's notice_actions (sheet 4: the action on each notice, recorded with the decision) and the
+ * contested decision's outcome, basis and mask on appeals (sheet 7); migration 0022's notices_report_idx (with the
+ * notice's item count), decisions_report_idx (every decision of a period with what sheets 5, 6 and 8 count by) and
+ * decisions_corrections_idx (sheet 7). No section joins the decisions table, except by primary key for the few
+ * corrections and reviews (bench/README.md, "bench/transparency.ts").
  */
 import { sql, type Db, type RawBuilder } from '../db/index.ts';
-import { COMPLAINT_BASIS_MASKS, RESTRICTION_COLUMNS } from './figures.ts';
+import { COMPLAINT_BASIS_MASKS } from './figures.ts';
 
 export interface Period {
   serviceId: string;
@@ -24,7 +25,8 @@ export interface Period {
   to: Date;
 }
 
-const hours = (later: RawBuilder<unknown>, earlier: RawBuilder<unknown>) => sql`extract(epoch from (${later} - ${earlier})) / 3600.0`;
+// date_part is float8; extract() is numeric since PostgreSQL 14, several times slower to compute and to sort.
+const hours = (later: RawBuilder<unknown>, earlier: RawBuilder<unknown>) => sql`date_part('epoch', ${later} - ${earlier}) / 3600`;
 const median = (value: RawBuilder<unknown>) => sql`percentile_cont(0.5) within group (order by ${value})`;
 
 // ------------------------------------------------------------------------------------------- sheet 3: orders
@@ -83,8 +85,6 @@ export interface NoticeAggRow {
   received_tf: number;
   items: number;
   items_tf: number;
-  median_action_h: number | null;
-  median_action_tf_h: number | null;
   actions_law: number;
   actions_law_tf: number;
   actions_tc: number;
@@ -96,37 +96,29 @@ export interface NoticeAggRow {
 }
 
 /**
- * Art. 16 notices received in the period, by the notifier's category (rollup). One row per notified item
- * (notice_locations); the notice itself is its position-0 row. A notice's action is the original decision on the
- * case of its first item, taken before the end of the period: its time (from the notice's receipt) gives the median
- * time to action (any outcome: the time to process the notice), its outcome and ground the actions on the basis of
- * the law (ground illegal) or of the terms (ground incompatible), its automation the notices processed solely by
- * automated means (sheet 8).
+ * Art. 16 notices received in the period, by the notifier's category (rollup), with their items (notified locations).
+ * A notice's action is the original decision on the case of its first item, taken before the end of the period: its
+ * time (from the notice's receipt) gives the median time to action (noticeMedians: any outcome, the time to process
+ * the notice), its outcome and ground the actions on the basis of the law (ground illegal) or of the terms (ground
+ * incompatible), its automation the notices processed solely by automated means (sheet 8).
  */
-export async function noticeFigures(db: Db, p: Period): Promise<NoticeAggRow[]> {
-  // Three narrow sources, none joined to the decisions (migration 0021): the notices of the period (index-only scan of
-  // notices_report_idx), their further items (partial notice_locations_extra_idx), and the actions on them
-  // (notice_actions, recorded with the original decision of the case of their first item). Counts aggregate by
-  // (category, keyword) first — a plain GROUP BY that runs in parallel —, then the handful of groups roll up; the
-  // medians roll up over the actions only.
+export async function noticeCounts(db: Db, p: Period): Promise<NoticeAggRow[]> {
+  // Two narrow sources, none joined to the decisions (migrations 0021, 0022): the notices of the period with their item
+  // count (index-only scan of notices_report_idx) and the actions on them (notice_actions, recorded with the original
+  // decision of the case of their first item). Counts aggregate by (category, keyword) first — a plain GROUP BY that
+  // runs in parallel —, then the handful of groups roll up.
   const inPeriod = (t: RawBuilder<unknown>) => sql`${t} >= ${p.from} and ${t} < ${p.to}`;
   const tf = sql`a.trusted`;
   const law = sql`a.outcome = 'restriction' and a.ground = 'illegal'`;
   const tc = sql`a.outcome = 'restriction' and a.ground = 'incompatible'`;
-  const wait = hours(sql`a.decided_at`, sql`a.received_at`);
   const actions = sql`notice_actions a where a.service_id = ${p.serviceId} and ${inPeriod(sql`a.received_at`)} and a.decided_at < ${p.to}`;
   const zeros = (names: string[]) => sql.join(names.map((n) => sql`0::bigint as ${sql.ref(n)}`));
   const counted = ['received', 'received_tf', 'items', 'items_tf', 'actions_law', 'actions_law_tf', 'actions_tc', 'actions_tc_tf', 'decided', 'decided_tf', 'solely_automated', 'solely_automated_tf'];
   const r = await sql<NoticeAggRow>`
     with fine as (
       select n.category, n.subcategory, count(*) as received, count(*) filter (where n.trusted) as received_tf,
-             count(*) as items, count(*) filter (where n.trusted) as items_tf, ${zeros(counted.slice(4))}
+             sum(n.item_count) as items, coalesce(sum(n.item_count) filter (where n.trusted), 0) as items_tf, ${zeros(counted.slice(4))}
       from notices n where n.service_id = ${p.serviceId} and ${inPeriod(sql`n.created_at`)}
-      group by n.category, n.subcategory
-      union all
-      select n.category, n.subcategory, 0, 0, count(*), count(*) filter (where n.trusted), ${zeros(counted.slice(4))}
-      from notice_locations l join notices n on n.id = l.notice_id
-      where l.position > 0 and l.service_id = ${p.serviceId} and n.service_id = ${p.serviceId} and ${inPeriod(sql`n.created_at`)}
       group by n.category, n.subcategory
       union all
       select a.category, a.subcategory, 0, 0, 0, 0,
@@ -136,63 +128,70 @@ export async function noticeFigures(db: Db, p: Period): Promise<NoticeAggRow[]> 
              count(*) filter (where a.solely_automated), count(*) filter (where a.solely_automated and ${tf})
       from ${actions}
       group by a.category, a.subcategory
-    ), counts as (
-      select grouping(f.category)::int as g_cat, grouping(f.subcategory)::int as g_kw, f.category, f.subcategory as keyword,
-             ${sql.join(counted.map((c) => sql`coalesce(sum(f.${sql.ref(c)}), 0)::int as ${sql.ref(c)}`))}
-      from fine f
-      group by rollup (f.category, f.subcategory)
-    ), medians as (
-      select grouping(a.category)::int as g_cat, grouping(a.subcategory)::int as g_kw, a.category, a.subcategory as keyword,
-             ${median(wait)} as median_action_h,
-             ${median(sql`case when ${tf} then ${wait} end`)} as median_action_tf_h
-      from ${actions}
-      group by rollup (a.category, a.subcategory)
     )
-    select c.*, m.median_action_h, m.median_action_tf_h
-    from counts c
-    left join medians m on m.g_cat = c.g_cat and m.g_kw = c.g_kw and m.category is not distinct from c.category and m.keyword is not distinct from c.keyword`.execute(db);
+    select grouping(f.category)::int as g_cat, grouping(f.subcategory)::int as g_kw, f.category, f.subcategory as keyword,
+           ${sql.join(counted.map((c) => sql`coalesce(sum(f.${sql.ref(c)}), 0)::int as ${sql.ref(c)}`))}
+    from fine f
+    group by rollup (f.category, f.subcategory)`.execute(db);
   return r.rows;
 }
 
-// -------------------------------------------------------------------------------- sheets 5 and 6: own initiative
-
-export type OwnInitiativeAggRow = {
-  ground: 'illegal' | 'incompatible';
+export interface NoticeMedianRow {
   g_cat: number;
   g_kw: number;
   category: string | null;
   keyword: string | null;
-  measures: number;
-  solely_automated: number;
-} & Record<keyof typeof RESTRICTION_COLUMNS, number>;
+  median_action_h: number | null;
+  median_action_tf_h: number | null;
+}
 
 /**
- * Own-initiative restrictions taken in the period (original decisions; corrections are not new measures), by
- * ground × the decision's category rollup; one count per restriction column of the template (a measure imposing
- * several types counts in each). `solely_automated` = detected by automated means.
+ * Sheet 4's medians: time to action of the decided notices received in the period (all, trusted flaggers'), by category
+ * rollup. A statement of its own, so that it runs beside the counts (compute.ts), and grouped on the codes' bytes
+ * (collate "C": the same groups, sorted without the locale's rules).
  */
-export async function ownInitiativeFigures(db: Db, p: Period): Promise<OwnInitiativeAggRow[]> {
-  const names = Object.keys(RESTRICTION_COLUMNS);
-  const columns = Object.entries(RESTRICTION_COLUMNS).map(([name, mask]) => sql`(count(*) filter (where d.restriction_mask & ${sql.lit(mask)} <> 0))::int as ${sql.ref(name)}`);
-  // Two levels: the scan of millions of rows aggregates by (ground, category, keyword) — a plain GROUP BY, which
-  // PostgreSQL runs in parallel —, then the handful of groups roll up (grouping sets do not run in parallel).
-  const r = await sql<OwnInitiativeAggRow>`
-    with fine as (
-      select d.ground, d.report_category, d.report_keyword,
-             count(*)::int as measures,
-             (count(*) filter (where d.automated_detection))::int as solely_automated,
-             ${sql.join(columns)}
-      from decisions d
-      where d.service_id = ${p.serviceId} and d.created_at >= ${p.from} and d.created_at < ${p.to}
-        and d.basis = 'own_initiative' and d.outcome = 'restriction' and d.supersedes_id is null and d.ground is not null
-      group by d.ground, d.report_category, d.report_keyword
-    )
-    select f.ground, grouping(f.report_category)::int as g_cat, grouping(f.report_keyword)::int as g_kw,
-           f.report_category as category, f.report_keyword as keyword,
-           sum(f.measures)::int as measures, sum(f.solely_automated)::int as solely_automated,
-           ${sql.join(names.map((n) => sql`sum(f.${sql.ref(n)})::int as ${sql.ref(n)}`))}
-    from fine f
-    group by f.ground, rollup (f.report_category, f.report_keyword)`.execute(db);
+export async function noticeMedians(db: Db, p: Period): Promise<NoticeMedianRow[]> {
+  const r = await sql<NoticeMedianRow>`
+    select grouping(a.c)::int as g_cat, grouping(a.k)::int as g_kw, a.c as category, a.k as keyword,
+           ${median(sql`a.wait`)} as median_action_h,
+           ${median(sql`case when a.trusted then a.wait end`)} as median_action_tf_h
+    from (select n.category collate "C" as c, n.subcategory collate "C" as k, n.trusted, ${hours(sql`n.decided_at`, sql`n.received_at`)} as wait
+          from notice_actions n
+          where n.service_id = ${p.serviceId} and n.received_at >= ${p.from} and n.received_at < ${p.to} and n.decided_at < ${p.to}) a
+    group by rollup (a.c, a.k)`.execute(db);
+  return r.rows;
+}
+
+// ------------------------------------------------------------------------------ sheets 5, 6 and 8: the decisions
+
+/**
+ * The decisions taken in the period, counted by everything sheets 5, 6 and 8 tell apart: where the case came from,
+ * outcome, original or correction, ground, category, keyword, restriction types, automation. One scan of
+ * decisions_report_idx (index-only, migration 0022) and a parallel hash aggregate; the few hundred groups are
+ * rolled up in rollup.ts. Two scans (one for sheet 8, one of the own-initiative restrictions for sheets 5–6) read
+ * 1.6 times as many index bytes.
+ */
+export interface DecisionFineRow {
+  basis: string | null;
+  outcome: string;
+  original: boolean;
+  ground: string | null;
+  category: string | null;
+  keyword: string | null;
+  restriction_mask: number;
+  solely_automated: boolean | null;
+  automated_detection: boolean | null;
+  n: number;
+}
+
+export async function decisionFine(db: Db, p: Period): Promise<DecisionFineRow[]> {
+  const r = await sql<DecisionFineRow>`
+    select d.basis, d.outcome, d.supersedes_id is null as original, d.ground, d.report_category as category, d.report_keyword as keyword,
+           d.restriction_mask, d.solely_automated, d.automated_detection, count(*)::int as n
+    from decisions d
+    where d.service_id = ${p.serviceId} and d.created_at >= ${p.from} and d.created_at < ${p.to}
+    group by d.basis, d.outcome, d.supersedes_id is null, d.ground, d.report_category, d.report_keyword, d.restriction_mask,
+             d.solely_automated, d.automated_detection`.execute(db);
   return r.rows;
 }
 
@@ -256,21 +255,9 @@ export async function complaintFigures(db: Db, p: Period): Promise<ComplaintAggR
   return r.rows[0] as ComplaintAggRow;
 }
 
-// ----------------------------------------------------------------------------- sheet 8: automated means, totals
+// ----------------------------------------------------------------------------- sheet 8: quality reviews
 
-export interface DecisionAggRow {
-  decisions: number;
-  restrictions: number;
-  /** Original restrictions (measures), all bases / own initiative, solely automated or not. */
-  measures_solely: number;
-  measures_not_solely: number;
-  oi_measures_solely: number;
-  oi_measures_not_solely: number;
-  /** Original decisions taken by people on automatically detected cases, and of those the restrictions. */
-  detected_reviewed: number;
-  detected_confirmed: number;
-  oi_detected_reviewed: number;
-  oi_detected_confirmed: number;
+export interface ReviewAggRow {
   /** Blind quality reviews done in the period of solely automated decisions, and of those the agreements. */
   automated_reviews: number;
   automated_reviews_agreed: number;
@@ -278,36 +265,16 @@ export interface DecisionAggRow {
   oi_automated_reviews_agreed: number;
 }
 
-/**
- * Decisions taken in the period (totals), measures (original restrictions) solely automated or not, and the data
- * of the accuracy indicators (compute.ts says how they are defined).
- */
-export async function decisionFigures(db: Db, p: Period): Promise<DecisionAggRow> {
-  const measure = sql`d.outcome = 'restriction' and d.supersedes_id is null`;
-  const oi = sql`d.basis = 'own_initiative'`;
-  const detected = sql`d.supersedes_id is null and d.automated_detection and not d.solely_automated`;
-  const r = await sql<DecisionAggRow>`
-    select count(*)::int as decisions,
-           (count(*) filter (where d.outcome = 'restriction'))::int as restrictions,
-           (count(*) filter (where ${measure} and d.solely_automated))::int as measures_solely,
-           (count(*) filter (where ${measure} and not d.solely_automated))::int as measures_not_solely,
-           (count(*) filter (where ${measure} and d.solely_automated and ${oi}))::int as oi_measures_solely,
-           (count(*) filter (where ${measure} and not d.solely_automated and ${oi}))::int as oi_measures_not_solely,
-           (count(*) filter (where ${detected}))::int as detected_reviewed,
-           (count(*) filter (where ${detected} and d.outcome = 'restriction'))::int as detected_confirmed,
-           (count(*) filter (where ${detected} and ${oi}))::int as oi_detected_reviewed,
-           (count(*) filter (where ${detected} and ${oi} and d.outcome = 'restriction'))::int as oi_detected_confirmed,
-           (select count(*) from quality_reviews qr join decisions x on x.id = qr.decision_id
-             where qr.service_id = ${p.serviceId} and qr.status = 'done' and qr.reviewed_at >= ${p.from} and qr.reviewed_at < ${p.to} and x.solely_automated)::int as automated_reviews,
-           (select count(*) from quality_reviews qr join decisions x on x.id = qr.decision_id
-             where qr.service_id = ${p.serviceId} and qr.status = 'done' and qr.reviewed_at >= ${p.from} and qr.reviewed_at < ${p.to} and x.solely_automated and qr.agreed)::int as automated_reviews_agreed,
-           (select count(*) from quality_reviews qr join decisions x on x.id = qr.decision_id
-             where qr.service_id = ${p.serviceId} and qr.status = 'done' and qr.reviewed_at >= ${p.from} and qr.reviewed_at < ${p.to} and x.solely_automated
-               and x.basis = 'own_initiative')::int as oi_automated_reviews,
-           (select count(*) from quality_reviews qr join decisions x on x.id = qr.decision_id
-             where qr.service_id = ${p.serviceId} and qr.status = 'done' and qr.reviewed_at >= ${p.from} and qr.reviewed_at < ${p.to} and x.solely_automated
-               and x.basis = 'own_initiative' and qr.agreed)::int as oi_automated_reviews_agreed
-    from decisions d
-    where d.service_id = ${p.serviceId} and d.created_at >= ${p.from} and d.created_at < ${p.to}`.execute(db);
-  return r.rows[0] as DecisionAggRow;
+/** The data of sheet 8's accuracy indicator (compute.ts says how it is defined): the reviews, and their decision by primary key. */
+export async function reviewFigures(db: Db, p: Period): Promise<ReviewAggRow> {
+  const oi = sql`x.basis = 'own_initiative'`;
+  const r = await sql<ReviewAggRow>`
+    select count(*)::int as automated_reviews,
+           (count(*) filter (where qr.agreed))::int as automated_reviews_agreed,
+           (count(*) filter (where ${oi}))::int as oi_automated_reviews,
+           (count(*) filter (where ${oi} and qr.agreed))::int as oi_automated_reviews_agreed
+    from quality_reviews qr join decisions x on x.id = qr.decision_id
+    where qr.service_id = ${p.serviceId} and qr.status = 'done' and qr.reviewed_at >= ${p.from} and qr.reviewed_at < ${p.to}
+      and x.solely_automated`.execute(db);
+  return r.rows[0] as ReviewAggRow;
 }

@@ -7,20 +7,11 @@
  * How each figure is defined: see figures.ts (fields) and compute-sql.ts (statements). Sheet 8 accuracy indicators,
  * defined from what Vigie records (ACCURACY_CONTEXT below), are null when their base is empty.
  */
-import { sql, type Db } from '../db/index.ts';
+import { onOneSnapshot, sql, type Db } from '../db/index.ts';
 import { AppError } from '../http/errors.ts';
-import {
-  complaintFigures,
-  decisionFigures,
-  noticeFigures,
-  orderFigures,
-  ownInitiativeFigures,
-  type ComplaintAggRow,
-  type ComplaintBasis,
-  type Period,
-} from './compute-sql.ts';
-import type { NoticeRow, OrderRow, OwnInitiativeRow, ReportFigures, ScopedValue } from './figures.ts';
-import { RESTRICTION_COLUMNS } from './figures.ts';
+import { complaintFigures, decisionFine, noticeCounts, noticeMedians, orderFigures, reviewFigures, type ComplaintAggRow, type ComplaintBasis, type Period } from './compute-sql.ts';
+import type { NoticeRow, OrderRow, ReportFigures, ScopedValue } from './figures.ts';
+import { decisionTotals, ownInitiativeRows } from './rollup.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -157,30 +148,55 @@ export const ACCURACY_CONTEXT = {
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
-/**
- * Computes the report of a service over an inclusive period of UTC days (`start`, `end`: YYYY-MM-DD).
- * Runs its statements in one read-only repeatable-read transaction (one snapshot), unless given one.
- */
-export async function computeReport(db: Db, serviceId: string, period: { start: string; end: string }): Promise<ReportFigures> {
-  const bounds = periodBounds(period.start, period.end);
-  if (db.isTransaction) return compute(db, serviceId, period, bounds);
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute((tx) => compute(tx, serviceId, period, bounds));
+/** Settings of the report's transactions (`set local`: they end with them). */
+export async function reportSettings(tx: Db): Promise<void> {
+  // The median rollups sort up to millions of values: in memory rather than in temporary files.
+  await sql`set local work_mem = '64MB'`.execute(tx);
+  // JIT compiles these few large aggregates for longer than it saves them (bench/README.md: 2.3 s of a 4.4 s statement).
+  await sql`set local jit = off`.execute(tx);
 }
 
-async function compute(db: Db, serviceId: string, period: { start: string; end: string }, { from, to }: { from: Date; to: Date }): Promise<ReportFigures> {
-  const p: Period = { serviceId, from, to };
-  // The rollups sort millions of rows for their medians: in memory rather than in temporary files (this transaction only).
-  await sql`set local work_mem = '64MB'`.execute(db);
-  const orderRows = await orderFigures(db, p);
-  const noticeRows = await noticeFigures(db, p);
-  const ownRows = await ownInitiativeFigures(db, p);
-  const complaints = await complaintFigures(db, p);
-  const decisions = await decisionFigures(db, p);
+/** One report at a time spreads over several connections; others meanwhile take one each (the pool stays usable). */
+let spreading = false;
 
+/**
+ * Computes the report of a service over an inclusive period of UTC days (`start`, `end`: YYYY-MM-DD). All its
+ * statements read one snapshot: on PostgreSQL they run at the same time on three connections sharing it
+ * (db/index.ts onOneSnapshot), on PGlite one after the other in one read-only repeatable-read transaction; inside a
+ * caller's transaction, in it.
+ */
+export async function computeReport(db: Db, serviceId: string, period: { start: string; end: string }): Promise<ReportFigures> {
+  const { from, to } = periodBounds(period.start, period.end);
+  const p: Period = { serviceId, from, to };
+  const concurrent = !spreading && !db.isTransaction;
+  if (concurrent) spreading = true;
+  try {
+    const [fine, noticeRows, medianRows, [orderRows, complaints, reviews]] = await onOneSnapshot(
+      db,
+      { concurrent, setup: reportSettings },
+      [
+        (tx) => decisionFine(tx, p),
+        (tx) => noticeCounts(tx, p),
+        (tx) => noticeMedians(tx, p),
+        async (tx) => [await orderFigures(tx, p), await complaintFigures(tx, p), await reviewFigures(tx, p)] as const,
+      ],
+    );
+    return assemble(period, { orderRows, noticeRows, medianRows, fine, complaints, reviews });
+  } finally {
+    if (concurrent) spreading = false;
+  }
+}
+
+interface Sections {
+  orderRows: Awaited<ReturnType<typeof orderFigures>>;
+  noticeRows: Awaited<ReturnType<typeof noticeCounts>>;
+  medianRows: Awaited<ReturnType<typeof noticeMedians>>;
+  fine: Awaited<ReturnType<typeof decisionFine>>;
+  complaints: ComplaintAggRow;
+  reviews: Awaited<ReturnType<typeof reviewFigures>>;
+}
+
+function assemble(period: { start: string; end: string }, { orderRows, noticeRows, medianRows, fine, complaints, reviews }: Sections): ReportFigures {
   const orders: OrderRow[] = [];
   for (const r of orderRows) {
     const key = categoryKey(r.g_cat, r.g_kw, r.category, r.keyword);
@@ -201,47 +217,40 @@ async function compute(db: Db, serviceId: string, period: { start: string; end: 
   const scopeRank = (s: string) => (s === 'TOTAL' ? '' : s);
   const orderedOrders = byTemplateOrder(orders).sort((a, b) => (scopeRank(a.scope) < scopeRank(b.scope) ? -1 : scopeRank(a.scope) > scopeRank(b.scope) ? 1 : 0));
 
+  // Medians by rollup group (a group with decided notices always has counts too).
+  const groupId = (r: { g_cat: number; g_kw: number; category: string | null; keyword: string | null }) => JSON.stringify([r.g_cat, r.g_kw, r.category, r.keyword]);
+  const medians = new Map(medianRows.map((m) => [groupId(m), m]));
   const notices: NoticeRow[] = [];
-  let noticeTotal: (typeof noticeRows)[number] | undefined;
+  let noticeTotal: NoticeRow | undefined;
+  let counts: (typeof noticeRows)[number] | undefined;
   for (const r of noticeRows) {
     const key = categoryKey(r.g_cat, r.g_kw, r.category, r.keyword);
     if (!key) continue;
-    if (key.category === 'TOTAL') noticeTotal = r;
-    notices.push({
+    const m = medians.get(groupId(r));
+    const row: NoticeRow = {
       ...key,
       received: r.received,
       received_tf: r.received_tf,
       items: r.items,
       items_tf: r.items_tf,
-      median_action_h: num(r.median_action_h),
-      median_action_tf_h: num(r.median_action_tf_h),
+      median_action_h: num(m?.median_action_h ?? null),
+      median_action_tf_h: num(m?.median_action_tf_h ?? null),
       actions_law: r.actions_law,
       actions_law_tf: r.actions_law_tf,
       actions_tc: r.actions_tc,
       actions_tc_tf: r.actions_tc_tf,
-    });
+    };
+    if (key.category === 'TOTAL') [noticeTotal, counts] = [row, r];
+    notices.push(row);
   }
 
-  const own = (ground: 'illegal' | 'incompatible'): OwnInitiativeRow[] => {
-    const rows: OwnInitiativeRow[] = [];
-    for (const r of ownRows) {
-      if (r.ground !== ground) continue;
-      const key = categoryKey(r.g_cat, r.g_kw, r.category, r.keyword);
-      if (!key) continue;
-      const row = { ...key, measures: r.measures, solely_automated: r.solely_automated } as OwnInitiativeRow;
-      for (const name of Object.keys(RESTRICTION_COLUMNS) as (keyof typeof RESTRICTION_COLUMNS)[]) row[name] = r[name];
-      rows.push(row);
-    }
-    return byTemplateOrder(rows);
-  };
-
-  const received = noticeTotal?.received ?? 0;
-  const receivedTf = noticeTotal?.received_tf ?? 0;
-  const solely = noticeTotal?.solely_automated ?? 0;
-  const solelyTf = noticeTotal?.solely_automated_tf ?? 0;
+  const received = counts?.received ?? 0;
+  const receivedTf = counts?.received_tf ?? 0;
+  const solely = counts?.solely_automated ?? 0;
+  const solelyTf = counts?.solely_automated_tf ?? 0;
   const scoped = (scope: string, values: [string, number | null, string?][]): ScopedValue[] =>
     values.map(([indicator, value, context]) => ({ section: S8, indicator, scope, value, ...(context ? { context } : {}) }));
-  const d = decisions;
+  const d = { ...decisionTotals(fine), ...reviews };
   const automated_means: ScopedValue[] = [
     ...scoped('Total number', [
       [I8.measuresSolely, d.measures_solely, 'Restrictions (original decisions) taken in the period that were solely automated.'],
@@ -279,8 +288,8 @@ async function compute(db: Db, serviceId: string, period: { start: string; end: 
     computed_at: new Date().toISOString(),
     orders: orderedOrders,
     notices: byTemplateOrder(notices),
-    own_initiative_illegal: own('illegal'),
-    own_initiative_tc: own('incompatible'),
+    own_initiative_illegal: byTemplateOrder(ownInitiativeRows(fine, 'illegal')),
+    own_initiative_tc: byTemplateOrder(ownInitiativeRows(fine, 'incompatible')),
     appeals: appealRows(complaints),
     automated_means,
     totals: {
@@ -290,7 +299,7 @@ async function compute(db: Db, serviceId: string, period: { start: string; end: 
       restrictions: d.restrictions,
       appeals: complaints.all_total,
       reinstatements: complaints.reinstatements,
-      median_action_h: num(noticeTotal?.median_action_h ?? null),
+      median_action_h: noticeTotal?.median_action_h ?? null,
       suspensions: complaints.suspensions_illegal + complaints.suspensions_notices,
     },
   };

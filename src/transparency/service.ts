@@ -169,10 +169,14 @@ export async function updateInputs(db: Db, serviceId: string, id: string, patch:
 
 /** Computes the figures from the recorded history and stores them; the report's numbers no longer move. */
 export async function freezeReport(db: Db, serviceId: string, id: string, who: Who) {
+  // Computed before the transaction that stores them (a report's period never changes): outside a transaction the
+  // computation can spread over several connections (compute.ts). The status is checked again under the row lock.
+  const draft = await mustFind(db, serviceId, id);
+  mustBe(draft, 'draft', 'frozen');
+  const figures = await computeReport(db, serviceId, { start: draft.period_start, end: draft.period_end });
   return inTransaction(db, async (tx) => {
     const row = await mustFind(tx, serviceId, id, true);
     mustBe(row, 'draft', 'frozen');
-    const figures = await computeReport(tx, serviceId, { start: row.period_start, end: row.period_end });
     await q.setFrozen(tx, id, figures, new Date());
     await audit(tx, serviceId, who, 'transparency_report.frozen', id, { figures_sha256: figuresDigest(figures), computed_at: figures.computed_at, totals: figures.totals });
     const warnings = row.period_end >= todayUtc() ? ['the period has not ended yet: figures frozen now may differ from a later recomputation'] : [];

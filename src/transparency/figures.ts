@@ -4,7 +4,8 @@
  *
  * This file is the source of truth shared by the compute helper (writes the figures) and the export helper
  * (reads them). Conventions:
- * - counts are integers; medians are in hours (decimal, `null` when nothing to take a median of);
+ * - counts are integers; medians are in hours (decimal, to the millionth of an hour, `null` when nothing to take a
+ *   median of);
  *   rates are fractions in [0, 1] (`null` when they cannot be computed from the data).
  * - category rows (sheets 3–6): only rows with data are present (plus the TOTAL row of sheets 3 and 4, always
  *   present, zeros in an empty period); the exporter fills the template's full list

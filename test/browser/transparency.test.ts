@@ -62,8 +62,11 @@ describe('transparency pages', () => {
     await editor.getByRole('status').filter({ hasText: 'Frozen' }).waitFor();
     await editor.getByRole('button', { name: 'Publish' }).click();
     await editor.getByRole('status').filter({ hasText: 'Published.' }).waitFor();
-    const row = await sql<{ status: string }>`select status from transparency_reports`.execute(env.h.db);
+    const row = await sql<{ status: string; xlsx: string }>`select status, file_hashes->>'xlsx' as xlsx from transparency_reports`.execute(env.h.db);
     assert.equal(row.rows[0]?.status, 'published');
+    // The admin screen shows the recorded checksums of the published files, as the public page does.
+    await editor.getByText('SHA-256 checksums').click();
+    assert.equal(await editor.locator('.hashes div', { has: page.getByText('xlsx', { exact: true }) }).locator('dd').textContent(), row.rows[0]?.xlsx);
 
     // The public page, signed out, in French.
     const pub = await env.newPage({ locale: 'fr-FR' });

@@ -8,7 +8,7 @@ import { ApiKeys } from './ApiKeys.tsx';
 import { Audit } from './Audit.tsx';
 import { HelpResources, Services } from './Instance.tsx';
 import { Members } from './Members.tsx';
-import { Notifiers } from './Notifiers.tsx';
+import { Notifiers } from './notifiers/Notifiers.tsx';
 import { Policies } from './Policies.tsx';
 import { Reports } from './Reports.tsx';
 import { Screening } from './Screening.tsx';

@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api } from '../app/api.ts';
 import { fmt } from '../i18n/index.ts';
+import { ReportDownloads } from '../transparency/Downloads.tsx';
+import type { FileHashes, Links } from '../transparency/types.ts';
 import { ErrorNote, Field, useResource, useSubmit } from './common.tsx';
 
 const KINDS = ['intermediary', 'hosting', 'online_platform', 'vlop'] as const;
@@ -20,7 +22,8 @@ interface ReportItem {
   status: 'draft' | 'frozen' | 'published';
   version: number;
   published_at: string | null;
-  links: { json: string; zip: string; xlsx: string };
+  links: Links;
+  file_hashes: FileHashes | null;
 }
 interface ReportDetail extends ReportItem {
   figures_live: boolean;
@@ -116,15 +119,7 @@ function ReportEditor({ base, id, service, onChange }: { base: string; id: strin
         ))}
       </dl>
       <p>{r.figures_live ? t('admin.reports.live') : t('admin.reports.stored')}</p>
-      <ul className="downloads">
-        {(['xlsx', 'zip', 'json'] as const).map((f) => (
-          <li key={f}>
-            <a href={r.links[f]} download>
-              {t(`transparency.format.${f}`)}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <ReportDownloads links={r.links} fileHashes={r.file_hashes} />
       {r.status === 'draft' && (
         <>
           <Field id="report-inputs" label={t('admin.reports.inputs')} hint={t('admin.reports.inputsHint')}>

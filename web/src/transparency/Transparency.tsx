@@ -11,6 +11,7 @@ import { useResource } from '../app/useResource.ts';
 import { ChartBlock } from '../dashboard/Chart.tsx';
 import { fmt } from '../i18n/index.ts';
 import { DEFAULT_SERVICE, publicBase, useEnumLabel } from '../public/common.tsx';
+import { ReportDownloads } from './Downloads.tsx';
 import type { Figures, PublicReport, PublicReportItem, ScopedValue } from './types.ts';
 
 const COLORS = ['#1f5fa8', '#b8560f', '#2e7d32', '#7b3fa0', '#a11d3a', '#52606d'];
@@ -23,46 +24,6 @@ function LoadError({ error }: { error: ApiError }) {
     <p role="alert" className="error">
       {error.status === 404 ? t('transparency.notFound') : error.status === 0 ? t('errors.network') : t('errors.generic')}
     </p>
-  );
-}
-
-function Downloads({ item }: { item: PublicReportItem }) {
-  const { t } = useTranslation();
-  const files: Array<[string, string]> = [
-    ['xlsx', item.links.xlsx],
-    ['zip', item.links.zip],
-    ['json', item.links.json],
-  ];
-  return (
-    <>
-      <ul className="downloads">
-        {files.map(([format, href]) => (
-          <li key={format}>
-            <a href={href} download>
-              {t(`transparency.format.${format}`)}
-            </a>
-          </li>
-        ))}
-      </ul>
-      {item.file_hashes && (
-        <details>
-          <summary>{t('transparency.hashes')}</summary>
-          <dl className="hashes">
-            {[
-              ['xlsx', item.file_hashes.xlsx],
-              ['zip', item.file_hashes.zip],
-              ['json', item.file_hashes.json],
-              ...Object.entries(item.file_hashes.csv).map(([sheet, hash]) => [`${sheet}.csv`, hash]),
-            ].map(([file, hash]) => (
-              <div key={file}>
-                <dt>{file}</dt>
-                <dd className="mono">{hash}</dd>
-              </div>
-            ))}
-          </dl>
-        </details>
-      )}
-    </>
   );
 }
 
@@ -99,7 +60,7 @@ function ReportList({ service }: { service: string }) {
                   {t('transparency.headline', { notices: fmt.number(r.totals.notices), restrictions: fmt.number(r.totals.restrictions), orders: fmt.number(r.totals.orders) })}
                 </p>
               )}
-              <Downloads item={r} />
+              <ReportDownloads links={r.links} fileHashes={r.file_hashes} />
             </li>
           ))}
         </ul>
@@ -241,7 +202,7 @@ function ReportPage({ service, id }: { service: string; id: string }) {
       <Charts figures={f} />
       <section className="no-print">
         <h2>{t('transparency.files')}</h2>
-        <Downloads item={data} />
+        <ReportDownloads links={data.links} fileHashes={data.file_hashes} />
       </section>
     </article>
   );

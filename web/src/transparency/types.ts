@@ -15,6 +15,13 @@ export interface Links {
   xlsx: string;
   csv: Record<string, string>;
 }
+/** sha256 of each file: the workbook, the ZIP, the JSON, and each sheet's CSV (recorded at publication). */
+export interface FileHashes {
+  json: string;
+  zip: string;
+  xlsx: string;
+  csv: Record<string, string>;
+}
 export interface PublicReportItem {
   id: string;
   period: { start: string; end: string };
@@ -26,8 +33,7 @@ export interface PublicReportItem {
   superseded_by: string | null;
   changes: Array<{ change: string; reason: string }> | null;
   published_at: string | null;
-  /** sha256 of each file: the workbook, the ZIP, the JSON, and each sheet's CSV. */
-  file_hashes: { json: string; zip: string; xlsx: string; csv: Record<string, string> } | null;
+  file_hashes: FileHashes | null;
   totals: Totals | null;
   url: string;
   links: Links;

@@ -71,8 +71,21 @@ export function currentLocale(): Locale {
   return isLocale(i18n.language) ? i18n.language : 'en';
 }
 
+const regionNames = new Map<string, Intl.DisplayNames>();
+
 /** Dates, numbers and durations in the current locale (Intl: no hand-made formats). */
 export const fmt = {
+  /** A country's name from its ISO 3166 code, or from the EU's code for Greece (EL, Eurostat); the code if unknown. */
+  region: (code: string) => {
+    const locale = currentLocale();
+    try {
+      let names = regionNames.get(locale);
+      if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region' })));
+      return names.of(code === 'EL' ? 'GR' : code) ?? code;
+    } catch {
+      return code;
+    }
+  },
   dateTime: (iso: string | null | undefined) => (iso ? new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—'),
   date: (iso: string | null | undefined) => (iso ? new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium' }).format(new Date(iso)) : '—'),
   number: (n: number) => new Intl.NumberFormat(currentLocale()).format(n),

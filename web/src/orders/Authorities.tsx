@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../app/api.ts';
 import { ErrorNote, Field, useResource, useSubmit } from '../admin/common.tsx';
-import { AUTHORITY_KINDS, base, describedBy, MEMBER_STATES, ORDER_TYPES, type Authority, stateName } from './common.tsx';
+import { type Authority, AUTHORITY_KINDS, base, describedBy, MemberStateOptions, ORDER_TYPES } from './common.tsx';
 
 export function Authorities({ service, canManage }: { service: string; canManage: boolean }) {
   const { t } = useTranslation();
@@ -93,11 +93,7 @@ export function Authorities({ service, canManage }: { service: string; canManage
           </Field>
           <Field id="auth-state" label={t('orders.fields.memberState')} error={err('member_state')}>
             <select id="auth-state" value={f.member_state} onChange={set('member_state')} {...describedBy('auth-state', { error: err('member_state') })}>
-              {MEMBER_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {stateName(s)} ({s})
-                </option>
-              ))}
+              <MemberStateOptions />
             </select>
           </Field>
           <Field id="auth-kind" label={t('orders.authorities.kind')} error={err('kind')}>

@@ -9,7 +9,7 @@ import { Link } from 'wouter';
 import { api } from '../app/api.ts';
 import { ErrorNote, Field, useResource, useSubmit } from '../admin/common.tsx';
 import { fmt } from '../i18n/index.ts';
-import { base, Deadline, describedBy, IMPOSSIBILITY_REASONS, isOpen, roleCan, type OrderDetail, type OrderMessage, stateName } from './common.tsx';
+import { base, Deadline, describedBy, IMPOSSIBILITY_REASONS, isOpen, type OrderDetail, type OrderMessage, roleCan } from './common.tsx';
 
 /** The workspace remembers its service here (web/src/workspace/Workspace.tsx): the case link opens the right one. */
 const WORKSPACE_SERVICE_KEY = 'vigie.workspace.service';
@@ -218,7 +218,7 @@ export function OrderPage({ service, id, role }: { service: string; id: string; 
             items={[
               [t('orders.fields.authority'), o.authority.name],
               [t('orders.fields.type'), t(`orders.types.${o.type}`, { defaultValue: o.type })],
-              [t('orders.fields.memberState'), `${stateName(o.issuing_member_state)} (${o.issuing_member_state})`],
+              [t('orders.fields.memberState'), `${fmt.region(o.issuing_member_state)} (${o.issuing_member_state})`],
               [t('orders.fields.reference'), <span className="mono">{o.reference}</span>],
               [t('orders.fields.status'), t(`orders.status.${o.status}`, { defaultValue: o.status })],
               [t('orders.fields.received'), fmt.dateTime(o.received_at)],

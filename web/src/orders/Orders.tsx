@@ -9,8 +9,9 @@ import { api, ApiError } from '../app/api.ts';
 import { ServicePicker } from '../app/ServicePicker.tsx';
 import { useSession } from '../app/session.tsx';
 import { ErrorNote } from '../admin/common.tsx';
+import { fmt } from '../i18n/index.ts';
 import { Authorities } from './Authorities.tsx';
-import { base, Deadline, ORDER_STATUSES, ORDER_TYPES, roleCan, type OrderView, stateName } from './common.tsx';
+import { base, Deadline, ORDER_STATUSES, ORDER_TYPES, type OrderView, roleCan } from './common.tsx';
 import { OrderPage } from './OrderPage.tsx';
 import { RegisterOrder } from './RegisterOrder.tsx';
 
@@ -101,7 +102,7 @@ function OrderList({ service }: { service: string }) {
                 <td>{o.authority.name}</td>
                 <td>{t(`orders.types.${o.type}`, { defaultValue: o.type })}</td>
                 <td>
-                  <abbr title={stateName(o.issuing_member_state)}>{o.issuing_member_state}</abbr>
+                  <abbr title={fmt.region(o.issuing_member_state)}>{o.issuing_member_state}</abbr>
                 </td>
                 <td>
                   <Deadline order={o} />

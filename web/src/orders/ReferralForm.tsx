@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../app/api.ts';
 import { ErrorNote, Field, useResource, useSubmit } from '../admin/common.tsx';
 import { fmt } from '../i18n/index.ts';
-import { base, describedBy, localToIso, MEMBER_STATES, REFERRAL_KINDS, roleCan, stateName } from './common.tsx';
+import { base, describedBy, localToIso, MemberStateOptions, REFERRAL_KINDS, roleCan } from './common.tsx';
 
 interface Recipient {
   id: string;
@@ -139,11 +139,7 @@ export function ReferralForm({ service, caseId, role }: { service: string; caseI
           <Field id="referral-state" label={t('orders.referral.memberState')} hint={t('orders.referral.memberStateHint')} error={err('member_state')}>
             <select id="referral-state" value={memberState} onChange={(e) => setMemberState(e.target.value)} {...describedBy('referral-state', { hint: true, error: err('member_state') })}>
               <option value="">{t('orders.referral.unclear')}</option>
-              {MEMBER_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {stateName(s)} ({s})
-                </option>
-              ))}
+              <MemberStateOptions />
             </select>
           </Field>
           <Field id="referral-facts" label={t('orders.referral.facts')} hint={t('orders.referral.factsHint')} error={err('facts')}>

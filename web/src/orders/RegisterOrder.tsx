@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api } from '../app/api.ts';
 import { ErrorNote, Field, useResource, useSubmit } from '../admin/common.tsx';
-import { base, describedBy, localToIso, MEMBER_STATES, NOT_SPECIFIED_ORDER, ORDER_CATEGORIES, ORDER_TYPES, type Authority, type OrderDetail, stateName } from './common.tsx';
+import { type Authority, base, describedBy, localToIso, MemberStateOptions, NOT_SPECIFIED_ORDER, ORDER_CATEGORIES, ORDER_TYPES, type OrderDetail } from './common.tsx';
 
 /** One item per line: a URL, else a content id (orders to act) or an account (orders to provide information). */
 function parseItems(text: string, information: boolean, requested: string) {
@@ -87,11 +87,7 @@ export function RegisterOrder({ service }: { service: string }) {
         <Field id="reg-state" label={t('orders.fields.memberState')} hint={t('orders.register.stateHint')} error={err('issuing_member_state')}>
           <select id="reg-state" value={f.issuing_member_state} onChange={set('issuing_member_state')} {...describedBy('reg-state', { hint: true, error: err('issuing_member_state') })}>
             <option value="">{t('orders.register.authorityState')}</option>
-            {MEMBER_STATES.map((s) => (
-              <option key={s} value={s}>
-                {stateName(s)} ({s})
-              </option>
-            ))}
+            <MemberStateOptions />
           </select>
         </Field>
         <Field id="reg-category" label={t('orders.fields.category')} error={err('category')}>

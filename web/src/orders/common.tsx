@@ -1,7 +1,7 @@
 /** Shapes, enums and small pieces shared by the orders pages and the referral form. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLocale, fmt } from '../i18n/index.ts';
+import { fmt } from '../i18n/index.ts';
 import { CATEGORIES } from '../public/taxonomy.ts';
 import { dueLabel } from '../workspace/shared.tsx';
 
@@ -12,17 +12,17 @@ export const IMPOSSIBILITY_REASONS = ['force_majeure', 'de_facto_impossibility',
 export const REFERRAL_KINDS = ['threat_to_life_or_safety', 'csam_hotline'] as const;
 /** Eurostat codes of the 27 member states (Greece is EL), as the API names them. */
 export const MEMBER_STATES = ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'EL', 'ES', 'FI', 'FR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK'] as const;
-/** A member state's name in the current locale (Intl: the region of its ISO code; Greece's is GR). */
-const regionNames = new Map<string, Intl.DisplayNames>();
-export function stateName(code: string): string {
-  const locale = currentLocale();
-  try {
-    let names = regionNames.get(locale);
-    if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region' })));
-    return names.of(code === 'EL' ? 'GR' : code) ?? code;
-  } catch {
-    return code;
-  }
+/** The options of a member-state select: "France (FR)", in code order. */
+export function MemberStateOptions() {
+  return (
+    <>
+      {MEMBER_STATES.map((s) => (
+        <option key={s} value={s}>
+          {fmt.region(s)} ({s})
+        </option>
+      ))}
+    </>
+  );
 }
 export const NOT_SPECIFIED_ORDER = 'STATEMENT_CATEGORY_NOT_SPECIFIED_ORDER';
 /** The categories of an order: those of illegal content, or "not specified" (orders have their own). */

@@ -73,22 +73,14 @@ export function HelpPage() {
     };
   }, [country, harm]);
 
-  const regions = useMemo(() => new Intl.DisplayNames([currentLocale()], { type: 'region' }), [i18n.language]); // eslint-disable-line react-hooks/exhaustive-deps
   /** A country's name; EU and INT (European and international resources) have their own labels. */
-  const countryName = (code: string): string => {
-    if (code === 'INT' || code === 'EU') return t(`public.help.scope.${code}`);
-    try {
-      return regions.of(code) ?? code;
-    } catch {
-      return code;
-    }
-  };
+  const countryName = (code: string): string => (code === 'INT' || code === 'EU' ? t(`public.help.scope.${code}`) : fmt.region(code));
   const countries = useMemo(() => {
     // EU and INT resources come with every country's: they are not a choice of their own.
     const codes = new Set<string>([...(data?.countries ?? EU_EEA_COUNTRIES), country].filter((c) => /^[A-Z]{2}$/.test(c) && c !== 'EU'));
     return [...codes].map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name, currentLocale()));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data, country, regions]);
+  }, [data, country, i18n.language]);
   const harms = data?.harms && data.harms.length > 0 ? data.harms : HARMS;
 
   return (

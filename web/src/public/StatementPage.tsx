@@ -3,11 +3,11 @@
  * URL fragment (#token=…: never sent to the server as a query string; it goes in the X-Appeal-Token header)
  * or pasted in a form; where the appeal stands, and the appeal form (DSA Art. 20).
  */
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { api, ApiError } from '../app/api.ts';
-import { currentLocale, fmt } from '../i18n/index.ts';
+import { fmt } from '../i18n/index.ts';
 import { AppealForm } from './AppealForm.tsx';
 import { DEFAULT_SERVICE, ErrorSummary, FieldError, Item, describedBy, publicBase, useEnumLabel, useErrorMessage, type SummaryItem } from './common.tsx';
 
@@ -169,13 +169,12 @@ function Details({ details, headingLevel }: { details: Record<string, unknown>; 
   const { t, i18n } = useTranslation();
   const label = useEnumLabel();
   const H = headingLevel === 2 ? 'h2' : 'h3';
-  const regions = useMemo(() => new Intl.DisplayNames([currentLocale()], { type: 'region' }), [i18n.language]); // eslint-disable-line react-hooks/exhaustive-deps
   const one = (key: string, v: unknown): string => {
     if (v === null || v === undefined || v === '') return '—';
     if (typeof v === 'boolean') return v ? t('public.common.yes') : t('public.common.no');
     if (typeof v === 'number') return fmt.number(v);
     if (typeof v !== 'string') return JSON.stringify(v);
-    if (key === 'territorial_scope' && /^[A-Z]{2}$/.test(v)) return regions.of(v) ?? v;
+    if (key === 'territorial_scope' && /^[A-Z]{2}$/.test(v)) return fmt.region(v);
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return fmt.date(v);
     if (v === 'Yes' || v === 'No') return v === 'Yes' ? t('public.common.yes') : t('public.common.no');
     if (key === 'category') return label('category', v);

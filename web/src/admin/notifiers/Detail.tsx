@@ -17,7 +17,6 @@ export function Detail({ service, id, keys, onChanged, onClose }: { service: str
   const actions = useActions(`${base}/actions`, tick);
   const heading = useRef<HTMLHeadingElement>(null);
   const { reload } = detail;
-  const regions = new Intl.DisplayNames([currentLocale()], { type: 'region' });
   useEffect(() => heading.current?.focus(), [id]);
   const changed = useCallback(() => {
     reload();
@@ -71,7 +70,7 @@ export function Detail({ service, id, keys, onChanged, onClose }: { service: str
                   {n.designation
                     ? t('admin.notifiers.detail.designationText', {
                         coordinator: n.designation.coordinator,
-                        state: regions.of(n.designation.member_state) ?? n.designation.member_state,
+                        state: fmt.region(n.designation.member_state),
                         date: day(n.designation.designated_at),
                       }) + (n.designation.reference ? ` — ${t('admin.notifiers.detail.reference', { reference: n.designation.reference })}` : '')
                     : t('admin.notifiers.detail.noDesignation')}

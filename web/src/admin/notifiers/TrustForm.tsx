@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
-import { currentLocale } from '../../i18n/index.ts';
+import { fmt } from '../../i18n/index.ts';
 import { useEnumLabel } from '../../public/common.tsx';
 import { CATEGORIES, EU_EEA_COUNTRIES } from '../../public/taxonomy.ts';
 import { ErrorNote, Field, useSubmit } from '../common.tsx';
@@ -22,7 +22,6 @@ export function TrustForm({ base, n, onSaved }: { base: string; n: Notifier; onS
   const [reference, setReference] = useState(n.designation?.reference ?? '');
   const [reason, setReason] = useState('');
   const [saved, setSaved] = useState(false);
-  const regions = new Intl.DisplayNames([currentLocale()], { type: 'region' });
   const id = (s: string) => `nf-trust-${s}`;
   const err = (f: string) => form.error?.field(f);
 
@@ -95,7 +94,7 @@ export function TrustForm({ base, n, onSaved }: { base: string; n: Notifier; onS
             <option value="">{t('admin.notifiers.trust.choose')}</option>
             {EU_EEA_COUNTRIES.map((c) => (
               <option key={c} value={c}>
-                {regions.of(c) ?? c}
+                {fmt.region(c)}
               </option>
             ))}
           </select>

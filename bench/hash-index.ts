@@ -24,6 +24,7 @@ import {
   waitForQuiet,
   writeJson,
 } from './lib.ts';
+import { prng } from '../test/support/prng.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const RADIUS = numArg(args, 'radius', 31);
@@ -33,18 +34,6 @@ const QUIET_WAIT = numArg(args, 'quiet-wait', 300);
 const SEED = numArg(args, 'seed', 1);
 
 // ---------------------------------------------------------------- data
-
-/** mulberry32: a seeded 32-bit PRNG (period 2^32, more than the 8 × 10^7 words drawn here). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fillRandom(out: Uint8Array, rand: () => number): void {
   const w = new Uint32Array(out.buffer, out.byteOffset, out.length >>> 2);

@@ -27,6 +27,7 @@ import { loadConfig } from '../src/config.ts';
 import { sql, type Db } from '../src/db/index.ts';
 import { createVigie, openConfiguredDatabase, type Vigie } from '../src/server.ts';
 import { findServiceBySlug } from '../src/services/index.ts';
+import { prng } from '../test/support/prng.ts';
 
 export interface SeedOptions {
   service: string;
@@ -52,18 +53,6 @@ export interface SeedSummary {
   orders: number;
   /** Period bounds actually used for targets: every seeded timestamp is within [from, to]. */
   period: { from: string; to: string };
-}
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Notice categories with weights: (category, keyword or null). */

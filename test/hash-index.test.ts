@@ -7,20 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { buildHashIndex, createHashIndex, linearScan, type HashIndex } from '../src/screening/hash-index.ts';
+import { prng as rng } from './support/prng.ts';
 
 const HASH = 32;
-
-/** A deterministic PRNG (mulberry32), so a failing case replays from fast-check's seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomHash(rand: () => number): Uint8Array {
   const h = new Uint8Array(HASH);

@@ -4,7 +4,7 @@
  * one transaction with its audit event; decisions about a notifier are also rows of notifier_actions.
  */
 import { recordAudit, type AuditActor } from '../audit/index.ts';
-import { inTransaction, sql, type Db } from '../db/index.ts';
+import { inTransaction, type Db } from '../db/index.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { z } from 'zod';
 import { queueNotifierMessage } from './messages.ts';
@@ -31,11 +31,7 @@ export async function notifierPolicy(db: Db, serviceId: string): Promise<{ unfou
 
 export async function replacePolicy(db: Db, ctx: Ctx, body: z.output<typeof PolicyBody>) {
   return inTransaction(db, async (tx) => {
-    await sql`
-      insert into notifier_policies (service_id, unfounded_threshold, window_days, updated_by)
-      values (${ctx.serviceId}, ${body.unfounded_threshold}, ${body.window_days}, ${ctx.userId})
-      on conflict (service_id) do update set unfounded_threshold = excluded.unfounded_threshold, window_days = excluded.window_days,
-        updated_by = excluded.updated_by, updated_at = now()`.execute(tx);
+    await q.upsertPolicy(tx, ctx.serviceId, body, ctx.userId);
     await audit(tx, ctx, 'notifier_policy.replaced', 'service', ctx.serviceId, { ...body });
     return { ...body };
   });
@@ -128,23 +124,15 @@ async function checkKeys(db: Db, serviceId: string, ids: readonly string[], path
 /** Binds API keys to a notifier; a key bound elsewhere moves (its past notices stay with the notifier that sent them). */
 async function bindKeys(tx: Db, ctx: Ctx, notifierId: string, keyIds: readonly string[]) {
   for (const keyId of keyIds) {
-    const r = await sql<{ previous: string | null }>`
-      with prev as (select notifier_id from notifier_keys where api_key_id = ${keyId})
-      insert into notifier_keys (api_key_id, notifier_id, service_id) values (${keyId}, ${notifierId}, ${ctx.serviceId})
-      on conflict (api_key_id) do update set notifier_id = excluded.notifier_id, bound_at = now()
-      returning (select notifier_id::text from prev) as previous`.execute(tx);
-    await audit(tx, ctx, 'notifier.key_bound', 'notifier', notifierId, { api_key_id: keyId, previous_notifier_id: r.rows[0]?.previous ?? null });
+    const previous = await q.bindKey(tx, ctx.serviceId, notifierId, keyId);
+    await audit(tx, ctx, 'notifier.key_bound', 'notifier', notifierId, { api_key_id: keyId, previous_notifier_id: previous });
   }
 }
 
 export async function registerOrganisation(db: Db, ctx: Ctx, body: { display_name: string; api_key_ids: string[] }) {
   await checkKeys(db, ctx.serviceId, body.api_key_ids, (i) => `body.api_key_ids.${i}`);
   const id = await inTransaction(db, async (tx) => {
-    const r = await sql<{ id: string }>`
-      insert into notifiers (id, service_id, kind, identity, display_name)
-      select x.id, ${ctx.serviceId}, 'api_key', 'org:' || x.id::text, ${body.display_name} from (select gen_random_uuid() as id) x
-      returning id`.execute(tx);
-    const notifierId = (r.rows[0] as { id: string }).id;
+    const notifierId = await q.insertOrganisation(tx, ctx.serviceId, body.display_name);
     await audit(tx, ctx, 'notifier.registered', 'notifier', notifierId, { kind: 'api_key', display_name: body.display_name });
     await bindKeys(tx, ctx, notifierId, [...new Set(body.api_key_ids)]);
     return notifierId;
@@ -185,15 +173,13 @@ export async function updateNotifier(db: Db, ctx: Ctx, id: string, body: PatchIn
     if (fields.length > 0) throw validationError(fields);
 
     const d = body.designation;
-    await sql`
-      update notifiers set
-        display_name = ${body.display_name === undefined ? sql`display_name` : sql`${body.display_name}`},
-        trusted_flagger = ${trusted}, expertise = ${expertise}::text[],
-        trust_configured = trust_configured or ${body.trusted_flagger !== undefined || body.expertise !== undefined},
-        ${d === undefined ? sql`` : sql`designation_coordinator = ${d?.coordinator ?? null}, designation_member_state = ${d?.member_state ?? null},
-          designated_at = ${d?.designated_at ?? null}::date, designation_reference = ${d?.reference ?? null},`}
-        updated_at = now()
-      where id = ${id}`.execute(tx);
+    await q.updateTrust(tx, id, {
+      displayName: body.display_name,
+      trusted,
+      expertise,
+      trustConfigured: body.trusted_flagger !== undefined || body.expertise !== undefined,
+      designation: d,
+    });
 
     const wasTrusted = n.trusted_flagger || n.legacy_trusted;
     const expertiseChanged = body.expertise !== undefined && [...body.expertise].sort().join() !== [...n.expertise].sort().join();
@@ -241,13 +227,7 @@ export async function assessNotice(db: Db, ctx: Ctx, noticeId: string, body: { m
         { path: 'body.manifestly_unfounded', reason: 'every reported item was restricted' },
       ]);
     }
-    const r = await sql<{ created: boolean; created_at: Date; updated_at: Date }>`
-      insert into notice_assessments (notice_id, service_id, notifier_id, manifestly_unfounded, reason, assessed_by)
-      values (${noticeId}, ${ctx.serviceId}, ${n.notifier_id}, ${body.manifestly_unfounded}, ${body.reason}, ${ctx.userId})
-      on conflict (notice_id) do update set manifestly_unfounded = excluded.manifestly_unfounded, reason = excluded.reason,
-        assessed_by = excluded.assessed_by, updated_at = now()
-      returning (xmax = 0) as created, created_at, updated_at`.execute(tx);
-    const row = r.rows[0] as { created: boolean; created_at: Date; updated_at: Date };
+    const row = await q.upsertAssessment(tx, { noticeId, serviceId: ctx.serviceId, notifierId: n.notifier_id, manifestlyUnfounded: body.manifestly_unfounded, reason: body.reason, assessedBy: ctx.userId });
     await audit(tx, ctx, row.created ? 'notice.assessed' : 'notice.assessment_corrected', 'notice', noticeId, {
       manifestly_unfounded: body.manifestly_unfounded,
       reason: body.reason,
@@ -274,7 +254,7 @@ export async function warnNotifier(db: Db, ctx: Ctx, id: string, body: { reason:
     }
     const policy = await notifierPolicy(tx, ctx.serviceId);
     const w = await q.unfoundedInWindow(tx, id, policy.window_days);
-    await sql`update notifiers set status = 'warned', suspended_until = null, updated_at = now() where id = ${id}`.execute(tx);
+    await q.setStatus(tx, id, 'warned', null);
     const action = await q.insertAction(tx, {
       serviceId: ctx.serviceId,
       notifierId: id,
@@ -324,7 +304,7 @@ export async function suspendNotifier(db: Db, ctx: Ctx, id: string, body: { reas
     }
     const startsAt = new Date();
     const endsAt = new Date(startsAt.getTime() + body.days * DAY_MS);
-    await sql`update notifiers set status = 'suspended', suspended_until = ${endsAt}, updated_at = now() where id = ${id}`.execute(tx);
+    await q.setStatus(tx, id, 'suspended', endsAt);
     const action = await q.insertAction(tx, {
       serviceId: ctx.serviceId,
       notifierId: id,
@@ -362,7 +342,7 @@ export async function liftSuspension(db: Db, ctx: Ctx, id: string, suspensionId:
     if (!s || s.kind !== 'suspension') throw notFound('Suspension');
     const current = n.effective === 'suspended' && s.ends_at !== null && n.suspended_until?.getTime() === s.ends_at.getTime() && !(await q.liftOf(tx, s.id));
     if (!current) throw new AppError('CONFLICT', 'This suspension is not in force (ended or lifted)', [{ path: 'params.suspensionId', reason: 'not the suspension in force' }]);
-    await sql`update notifiers set status = 'active', suspended_until = null, updated_at = now() where id = ${id}`.execute(tx);
+    await q.setStatus(tx, id, 'active', null);
     const action = await q.insertAction(tx, {
       serviceId: ctx.serviceId,
       notifierId: id,

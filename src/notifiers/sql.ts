@@ -225,3 +225,76 @@ export async function noticeForAssessment(db: Db, serviceId: string, noticeId: s
     from notices n where n.id = ${noticeId} and n.service_id = ${serviceId}`.execute(db);
   return r.rows[0];
 }
+
+/** Binds an API key to a notifier (moving it from another); returns the notifier it was bound to before, if any. */
+export async function bindKey(tx: Db, serviceId: string, notifierId: string, keyId: string): Promise<string | null> {
+  const r = await sql<{ previous: string | null }>`
+    with prev as (select notifier_id from notifier_keys where api_key_id = ${keyId})
+    insert into notifier_keys (api_key_id, notifier_id, service_id) values (${keyId}, ${notifierId}, ${serviceId})
+    on conflict (api_key_id) do update set notifier_id = excluded.notifier_id, bound_at = now()
+    returning (select notifier_id::text from prev) as previous`.execute(tx);
+  return r.rows[0]?.previous ?? null;
+}
+
+/** A new organisation notifier (identified by its keys: identity `org:<id>`); returns its id. */
+export async function insertOrganisation(tx: Db, serviceId: string, displayName: string): Promise<string> {
+  const r = await sql<{ id: string }>`
+    insert into notifiers (id, service_id, kind, identity, display_name)
+    select x.id, ${serviceId}, 'api_key', 'org:' || x.id::text, ${displayName} from (select gen_random_uuid() as id) x
+    returning id`.execute(tx);
+  return (r.rows[0] as { id: string }).id;
+}
+
+export async function upsertPolicy(tx: Db, serviceId: string, p: { unfounded_threshold: number; window_days: number }, updatedBy: string | null): Promise<void> {
+  await sql`
+    insert into notifier_policies (service_id, unfounded_threshold, window_days, updated_by)
+    values (${serviceId}, ${p.unfounded_threshold}, ${p.window_days}, ${updatedBy})
+    on conflict (service_id) do update set unfounded_threshold = excluded.unfounded_threshold, window_days = excluded.window_days,
+      updated_by = excluded.updated_by, updated_at = now()`.execute(tx);
+}
+
+/**
+ * Trusted-flagger status and expertise, and optionally the display name and the designation (undefined: unchanged;
+ * designation null: cleared). `trustConfigured` once set stays set.
+ */
+export async function updateTrust(
+  tx: Db,
+  id: string,
+  t: {
+    displayName: string | null | undefined;
+    trusted: boolean;
+    expertise: readonly string[];
+    trustConfigured: boolean;
+    designation: { coordinator: string; member_state: string; designated_at: string; reference?: string | null | undefined } | null | undefined;
+  },
+): Promise<void> {
+  const d = t.designation;
+  await sql`
+    update notifiers set
+      display_name = ${t.displayName === undefined ? sql`display_name` : sql`${t.displayName}`},
+      trusted_flagger = ${t.trusted}, expertise = ${t.expertise}::text[],
+      trust_configured = trust_configured or ${t.trustConfigured},
+      ${d === undefined ? sql`` : sql`designation_coordinator = ${d?.coordinator ?? null}, designation_member_state = ${d?.member_state ?? null},
+        designated_at = ${d?.designated_at ?? null}::date, designation_reference = ${d?.reference ?? null},`}
+      updated_at = now()
+    where id = ${id}`.execute(tx);
+}
+
+/** A notifier's standing: active, warned, or suspended until a time. */
+export async function setStatus(tx: Db, id: string, status: 'active' | 'warned' | 'suspended', suspendedUntil: Date | null): Promise<void> {
+  await sql`update notifiers set status = ${status}, suspended_until = ${suspendedUntil}, updated_at = now() where id = ${id}`.execute(tx);
+}
+
+/** Records (or corrects) the assessment of a notice; `created` says which. */
+export async function upsertAssessment(
+  tx: Db,
+  a: { noticeId: string; serviceId: string; notifierId: string | null; manifestlyUnfounded: boolean; reason: string; assessedBy: string | null },
+): Promise<{ created: boolean; created_at: Date; updated_at: Date }> {
+  const r = await sql<{ created: boolean; created_at: Date; updated_at: Date }>`
+    insert into notice_assessments (notice_id, service_id, notifier_id, manifestly_unfounded, reason, assessed_by)
+    values (${a.noticeId}, ${a.serviceId}, ${a.notifierId}, ${a.manifestlyUnfounded}, ${a.reason}, ${a.assessedBy})
+    on conflict (notice_id) do update set manifestly_unfounded = excluded.manifestly_unfounded, reason = excluded.reason,
+      assessed_by = excluded.assessed_by, updated_at = now()
+    returning (xmax = 0) as created, created_at, updated_at`.execute(tx);
+  return r.rows[0] as { created: boolean; created_at: Date; updated_at: Date };
+}

@@ -1,8 +1,6 @@
 import { sql, type Db } from '../db/index.ts';
 
-export interface AuthorityRow {
-  id: string;
-  service_id: string;
+export interface AuthorityValues {
   name: string;
   member_state: string;
   kind: string;
@@ -10,9 +8,14 @@ export interface AuthorityRow {
   categories: string[] | null;
   contact_email: string;
   callback_url: string | null;
+  disabled: boolean;
+}
+
+export interface AuthorityRow extends AuthorityValues {
+  id: string;
+  service_id: string;
   /** The callback signing secret (never presented, never audited; shown once by createAuthority / rotateCallbackSecret). */
   callback_secret: string | null;
-  disabled: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -27,17 +30,6 @@ export async function listAuthorities(db: Db, serviceId: string, onlyId: string 
     select * from authorities where service_id = ${serviceId} ${onlyId ? sql`and id = ${onlyId}` : sql``}
     order by name, id limit 1000`.execute(db);
   return r.rows;
-}
-
-export interface AuthorityValues {
-  name: string;
-  member_state: string;
-  kind: string;
-  order_types: string[];
-  categories: string[] | null;
-  contact_email: string;
-  callback_url: string | null;
-  disabled: boolean;
 }
 
 export async function insertAuthority(db: Db, serviceId: string, a: AuthorityValues, callbackSecret: string): Promise<AuthorityRow> {

@@ -5,14 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { startWorker, type Worker } from '../src/jobs/index.ts';
 import { orderMessageDeliveryJob } from '../src/orders/index.ts';
 import { startHarness, type Harness, type Session } from './helpers.ts';
 import { REMOVAL_DECISION } from './support/fixtures.ts';
+import { receiver as listen, type Received as Rx } from './support/receiver.ts';
 import { verifySignature } from './support/signature.ts';
 
 const S = '/v1/services/default';
@@ -30,35 +29,9 @@ interface Pushed {
   body: Record<string, unknown>;
 }
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  json: Pushed;
-}
-
-/** An authority's receiver on 127.0.0.1: answers each request with the next planned status, then `fallback`. */
-async function receiver(plan: number[] = [], fallback = 200) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, body, json: JSON.parse(body) as Pushed });
-      res.writeHead(plan.shift() ?? fallback, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/orders/callback`,
-    received,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+type Received = Rx<Pushed>;
+/** An authority's receiver (test/support/receiver.ts). */
+const receiver = (plan: number[] = [], fallback = 200) => listen<Pushed>('/orders/callback', plan, fallback);
 
 async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { deliverDue } from '../src/webhooks/index.ts';
 import { startHarness, type Harness, type Session } from './helpers.ts';
 import { claimCase, openCase } from './support/cases.ts';
 import { RESTRICTION as BASE_RESTRICTION } from './support/fixtures.ts';
+import { receiver as listen, type Received as Rx } from './support/receiver.ts';
 import { verifySignature } from './support/signature.ts';
 
 const S = '/v1/services/default';
@@ -19,39 +18,9 @@ const RESTRICTION = {
 };
 
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  json: { id: string; type: string; data: Record<string, unknown> };
-  answered: number | 'hang';
-}
-
-/** A platform's receiver on 127.0.0.1: answers each request with the next planned status ('hang': never answers). */
-async function receiver(plan: Array<number | 'hang'>, fallback: number | 'hang' = 200) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const answer = plan.shift() ?? fallback;
-      received.push({ headers: req.headers, body, json: JSON.parse(body) as Received['json'], answered: answer });
-      if (answer === 'hang') return;
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/vigie`,
-    received,
-    plan,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+type Received = Rx<{ id: string; type: string; data: Record<string, unknown> }>;
+/** A platform's receiver (test/support/receiver.ts). */
+const receiver = (plan: Array<number | 'hang'>, fallback: number | 'hang' = 200) => listen<Received['json']>('/hooks/vigie', plan, fallback);
 
 describe('enforcement webhooks and the pull API', () => {
   let h: Harness;

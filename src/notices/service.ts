@@ -4,6 +4,7 @@ import { attachCte } from '../cases/index.ts';
 import type { Config } from '../config.ts';
 import { sql, type Db } from '../db/index.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { findIdempotent, replayIdempotent, type IdempotentResponse } from '../http/idempotency.ts';
 import { notifierCte, suspendedFailure, suspendedUntil, type NotifierSource } from '../notifiers/index.ts';
 import type { StoredBlob } from './blobs.ts';
 import { contentKey } from './normalise.ts';
@@ -64,7 +65,7 @@ export async function receiveNotice(
 ): Promise<{ status: number; receipt: Receipt; replayed: boolean }> {
   const requestHash = ctx.idempotency ? sha256(canonicalJson({ input, evidence: evidence.map((e) => e.sha256) })) : '';
   if (ctx.idempotency) {
-    const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
+    const prior = await findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
     if (prior) return replay(prior, requestHash);
   }
   const noticeId = crypto.randomUUID();
@@ -147,7 +148,7 @@ export async function receiveNotice(
     if (until !== undefined) throw suspendedNotifier(ctx, until);
     // A concurrent request with the same key committed first: answer what it answered.
     if (ctx.idempotency && (err as { code?: string }).code === '23505' && String((err as Error).message).includes('idempotency')) {
-      const prior = await q.findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
+      const prior = await findIdempotent(db, ctx.serviceId, ctx.idempotency.scope, ctx.idempotency.key);
       if (prior) return replay(prior, requestHash);
     }
     throw err;
@@ -169,13 +170,9 @@ function suspendedNotifier(ctx: IntakeContext, until: string): AppError {
   ]);
 }
 
-function replay(prior: q.IdempotentResponse, requestHash: string) {
-  if (prior.request_hash !== requestHash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [
-      { path: 'headers.idempotency-key', reason: 'already used for another notice' },
-    ]);
-  }
-  return { status: prior.status_code, receipt: prior.response as Receipt, replayed: true };
+function replay(prior: IdempotentResponse, requestHash: string) {
+  const { status, response } = replayIdempotent(prior, requestHash, 'notice');
+  return { status, receipt: response as Receipt, replayed: true };
 }
 
 /**

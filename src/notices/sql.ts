@@ -87,19 +87,6 @@ export async function insertNoticeStatement(db: Db, n: NoticeInsert, parts: Inta
                               then 'no triage policy matched: notice refused' end) as int)`.execute(db);
 }
 
-export interface IdempotentResponse {
-  request_hash: string;
-  status_code: number;
-  response: unknown;
-}
-
-export async function findIdempotent(db: Db, serviceId: string, scope: string, key: string): Promise<IdempotentResponse | undefined> {
-  const r = await sql<IdempotentResponse>`
-    select request_hash, status_code, response from idempotency_keys
-    where service_id = ${serviceId} and scope = ${scope} and key = ${key} and created_at > now() - interval '24 hours'`.execute(db);
-  return r.rows[0];
-}
-
 export interface NoticeRow {
   id: string;
   reference: string;

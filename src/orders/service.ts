@@ -4,6 +4,7 @@ import { findOrderCase, openOrderCase } from '../cases/index.ts';
 import { inTransaction, type Db } from '../db/index.ts';
 import type { ServiceAccess } from '../http/context.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
+import { findIdempotent, recordIdempotent, replayIdempotent, type IdempotentResponse } from '../http/idempotency.ts';
 import { page } from '../http/pagination.ts';
 import { messageAuthority, presentMessage } from './messages.ts';
 import type { OrderInput, OrderType, RegisterOrderInput } from './schemas.ts';
@@ -73,7 +74,7 @@ export async function receiveOrder(
   const scope = access.apiKeyId ? `order:key:${access.apiKeyId}` : `order:user:${access.userId ?? ''}`;
   const requestHash = idempotencyKey ? crypto.createHash('sha256').update(canonicalJson(input)).digest('hex') : '';
   if (idempotencyKey) {
-    const prior = await q.findIdempotent(db, access.serviceId, scope, idempotencyKey);
+    const prior = await findIdempotent(db, access.serviceId, scope, idempotencyKey);
     if (prior) return replay(prior, requestHash);
   }
   const existing = await q.findOrderByReference(db, authority.id, input.reference);
@@ -145,14 +146,14 @@ export async function receiveOrder(
       if (viaApi) await acknowledgeIn(tx, req, { id, reference: input.reference, receivedAt, deadlineAt, acknowledgedAt: receivedAt });
       const row = (await q.findOrder(tx, access.serviceId, id)) as q.OrderRow;
       const body = await presentFull(tx, access, row);
-      if (idempotencyKey) await q.insertIdempotent(tx, access.serviceId, scope, idempotencyKey, requestHash, body);
+      if (idempotencyKey) await recordIdempotent(tx, access.serviceId, scope, idempotencyKey, requestHash, body);
       return { status: 201, body, replayed: false };
     });
   } catch (err) {
     // A concurrent submission with the same reference (or Idempotency-Key) committed first.
     if ((err as { code?: string }).code === '23505') {
       if (idempotencyKey) {
-        const prior = await q.findIdempotent(db, access.serviceId, scope, idempotencyKey);
+        const prior = await findIdempotent(db, access.serviceId, scope, idempotencyKey);
         if (prior) return replay(prior, requestHash);
       }
       const again = await q.findOrderByReference(db, authority.id, input.reference);
@@ -162,13 +163,9 @@ export async function receiveOrder(
   }
 }
 
-function replay(prior: { request_hash: string; status_code: number; response: unknown }, requestHash: string) {
-  if (prior.request_hash !== requestHash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [
-      { path: 'headers.idempotency-key', reason: 'already used for another order' },
-    ]);
-  }
-  return { status: prior.status_code, body: prior.response, replayed: true };
+function replay(prior: IdempotentResponse, requestHash: string) {
+  const { status, response } = replayIdempotent(prior, requestHash, 'order');
+  return { status, body: response, replayed: true };
 }
 
 /** The acknowledgement of receipt: message to the authority and audit event (the order row says acknowledged). */

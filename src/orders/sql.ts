@@ -331,16 +331,3 @@ export async function decisionsOnCase(db: Db, serviceId: string, caseId: string)
     from decisions d where d.service_id = ${serviceId} and d.case_id = ${caseId} order by d.created_at, d.id`.execute(db);
   return r.rows;
 }
-
-/** The idempotency record of a submission (the shared idempotency table of API intake; scope `order:key:<id>` or `order:user:<id>`). */
-export async function findIdempotent(db: Db, serviceId: string, scope: string, key: string) {
-  const r = await sql<{ request_hash: string; status_code: number; response: unknown }>`
-    select request_hash, status_code, response from idempotency_keys
-    where service_id = ${serviceId} and scope = ${scope} and key = ${key} and created_at > now() - interval '24 hours'`.execute(db);
-  return r.rows[0];
-}
-
-export async function insertIdempotent(db: Db, serviceId: string, scope: string, key: string, requestHash: string, response: unknown): Promise<void> {
-  await sql`insert into idempotency_keys (service_id, scope, key, request_hash, status_code, response)
-            values (${serviceId}, ${scope}, ${key}, ${requestHash}, 201, ${JSON.stringify(response)}::jsonb)`.execute(db);
-}

@@ -182,3 +182,16 @@ export function notice(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   };
 }
+
+/** A logger that drops everything (workers started in a test). */
+export const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silentLogger; }, level: 'silent', silent() {} } as never;
+
+/** Polls `cond` every 25 ms until it holds; fails naming `what` after `ms`. */
+export async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`not reached in time: ${what}`);
+}

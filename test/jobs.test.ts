@@ -3,18 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { inTransaction, sql } from '../src/db/index.ts';
 import { defineJob, enqueue, startWorker } from '../src/jobs/index.ts';
-import { startHarness, type Harness } from './helpers.ts';
+import { silentLogger, startHarness, until, type Harness } from './helpers.ts';
 
-const silent = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silent; }, level: 'silent', silent() {} } as never;
-
-async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('condition not reached in time');
-}
 
 describe('durable jobs', () => {
   let h: Harness;
@@ -64,16 +54,16 @@ describe('durable jobs', () => {
     await enqueue(h.db, { type: 'test.flaky', serviceId: h.serviceId, payload: {} });
     await enqueue(h.db, { type: 'test.dead', serviceId: h.serviceId, payload: {}, maxAttempts: 2 });
     await enqueue(h.db, { type: 'test.bad-payload', serviceId: h.serviceId, payload: {}, maxAttempts: 1 });
-    const worker = startWorker({ db: h.db, jobs: [ok, retry, dead], periodic: [], pollMs: 50, log: silent });
+    const worker = startWorker({ db: h.db, jobs: [ok, retry, dead], periodic: [], pollMs: 50, log: silentLogger });
     try {
-      await until(async () => seen.includes('hello'));
+      await until('the ok job handled', async () => seen.includes('hello'));
       // Backoff puts failed jobs in the future; bring them forward instead of waiting seconds.
       for (let i = 0; i < 4; i++) {
         await sql`update jobs set run_at = now() where status = 'queued'`.execute(h.db);
         worker.poke();
         await new Promise((r) => setTimeout(r, 150));
       }
-      await until(async () => {
+      await until('the retried and the dead jobs settled', async () => {
         const r = await sql<{ type: string; status: string; attempts: number }>`select type, status, attempts from jobs where type like 'test.%' order by type`.execute(h.db);
         const byType = Object.fromEntries(r.rows.map((x) => [x.type, x]));
         return byType['test.flaky']?.status === 'done' && byType['test.dead']?.status === 'dead' && byType['test.bad-payload']?.status === 'dead';
@@ -104,10 +94,10 @@ describe('durable jobs', () => {
               values (${h.serviceId}, 'test.orphan', '{}'::jsonb, 'running', 1, now() - interval '1 second')`.execute(h.db);
     let ran = 0;
     const orphan = defineJob({ type: 'test.orphan', payload: z.object({}), handle: async () => void (ran += 1) });
-    const worker = startWorker({ db: h.db, jobs: [orphan], periodic: [], pollMs: 50, log: silent });
+    const worker = startWorker({ db: h.db, jobs: [orphan], periodic: [], pollMs: 50, log: silentLogger });
     try {
-      await until(async () => ran === 1);
-      await until(async () => (await sql<{ status: string }>`select status from jobs where type = 'test.orphan'`.execute(h.db)).rows[0]?.status === 'done');
+      await until('the orphan job run once', async () => ran === 1);
+      await until('the orphan job done', async () => (await sql<{ status: string }>`select status from jobs where type = 'test.orphan'`.execute(h.db)).rows[0]?.status === 'done');
     } finally {
       await worker.stop();
     }

@@ -9,14 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from '../src/db/index.ts';
 import { startWorker, type Worker } from '../src/jobs/index.ts';
 import { orderMessageDeliveryJob } from '../src/orders/index.ts';
-import { startHarness, type Harness, type Session } from './helpers.ts';
+import { silentLogger, startHarness, until, type Harness, type Session } from './helpers.ts';
 import { REMOVAL_DECISION } from './support/fixtures.ts';
 import { receiver as listen, type Received as Rx } from './support/receiver.ts';
 import { verifySignature } from './support/signature.ts';
 
 const S = '/v1/services/default';
 
-const silent = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silent; }, level: 'silent', silent() {} } as never;
 
 
 interface Pushed {
@@ -32,15 +31,6 @@ interface Pushed {
 type Received = Rx<Pushed>;
 /** An authority's receiver (test/support/receiver.ts). */
 const receiver = (plan: number[] = [], fallback = 200) => listen<Pushed>('/orders/callback', plan, fallback);
-
-async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`not reached in time: ${what}`);
-}
 
 function removalOrder(): Record<string, unknown> {
   return {
@@ -113,7 +103,7 @@ describe('push delivery of messages to authorities', () => {
   before(async () => {
     h = await startHarness();
     [admin, mod] = [await h.user('admin'), await h.user('moderator')];
-    worker = startWorker({ db: h.db, jobs: [orderMessageDeliveryJob(h.db)], periodic: [], pollMs: 50, log: silent });
+    worker = startWorker({ db: h.db, jobs: [orderMessageDeliveryJob(h.db)], periodic: [], pollMs: 50, log: silentLogger });
   });
   after(async () => {
     await worker?.stop();
@@ -237,7 +227,7 @@ describe('push delivery with the outbound guard on (WEBHOOK_ALLOW_PRIVATE_NETWOR
   before(async () => {
     h = await startHarness({ webhookAllowPrivateNetworks: false, webhookAllowedHosts: [] });
     admin = await h.user('admin');
-    worker = startWorker({ db: h.db, jobs: [orderMessageDeliveryJob(h.db)], periodic: [], pollMs: 50, log: silent });
+    worker = startWorker({ db: h.db, jobs: [orderMessageDeliveryJob(h.db)], periodic: [], pollMs: 50, log: silentLogger });
   });
   after(async () => {
     await worker?.stop();

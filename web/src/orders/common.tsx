@@ -1,6 +1,7 @@
 /** Shapes, enums and small pieces shared by the orders pages and the referral form. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { describedBy as hintAndError } from '../admin/instance/fields.ts';
 import { fmt } from '../i18n/index.ts';
 import { CATEGORIES } from '../public/taxonomy.ts';
 import { dueLabel } from '../workspace/shared.tsx';
@@ -125,7 +126,7 @@ export function Deadline({ order }: { order: Pick<OrderView, 'deadline_at' | 'st
 
 /** aria-describedby for an input with an optional hint and error (ids as the admin Field makes them). */
 export function describedBy(id: string, opts: { hint?: boolean; error?: string | undefined }): { 'aria-describedby'?: string; 'aria-invalid'?: true } {
-  const ids = [opts.hint ? `${id}-hint` : null, opts.error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const ids = hintAndError(id, opts);
   return { ...(ids ? { 'aria-describedby': ids } : {}), ...(opts.error ? { 'aria-invalid': true as const } : {}) };
 }
 

@@ -3,8 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { fmt } from '../../i18n/index.ts';
+import { describedBy } from '../../public/common.tsx';
 import { ErrorNote, Field, useSubmit } from '../common.tsx';
-import { described } from './parts.tsx';
 import { type Action, type NotifierDetail } from './types.ts';
 
 /** Warn, suspend (after a warning) or lift, each with its reason; says whether the notifier is told by email. */
@@ -73,7 +73,7 @@ export function Accountability({ base, n, actions, onDone }: { base: string; n: 
           <ErrorNote error={lift.error} />
           {!current && <p className="warn">{t('admin.notifiers.lift.unknown')}</p>}
           <Field id="nf-lift-reason" label={t('admin.notifiers.lift.reason')} error={lErr}>
-            <textarea id="nf-lift-reason" rows={2} required value={liftReason} onChange={(e) => setLiftReason(e.target.value)} aria-invalid={lErr ? true : undefined} aria-describedby={described(lErr && 'nf-lift-reason-error')} />
+            <textarea id="nf-lift-reason" rows={2} required value={liftReason} onChange={(e) => setLiftReason(e.target.value)} aria-invalid={lErr ? true : undefined} aria-describedby={describedBy(lErr && 'nf-lift-reason-error')} />
           </Field>
           <button type="submit" disabled={lift.busy || !current}>
             {t('admin.notifiers.lift.button')}
@@ -85,7 +85,7 @@ export function Accountability({ base, n, actions, onDone }: { base: string; n: 
             <h4 id="nf-warn-title">{t('admin.notifiers.warn.title')}</h4>
             <ErrorNote error={warn.error} />
             <Field id="nf-warn-reason" label={t('admin.notifiers.warn.reason')} error={wErr}>
-              <textarea id="nf-warn-reason" rows={2} required value={warnReason} onChange={(e) => setWarnReason(e.target.value)} aria-invalid={wErr ? true : undefined} aria-describedby={described(wErr && 'nf-warn-reason-error')} />
+              <textarea id="nf-warn-reason" rows={2} required value={warnReason} onChange={(e) => setWarnReason(e.target.value)} aria-invalid={wErr ? true : undefined} aria-describedby={describedBy(wErr && 'nf-warn-reason-error')} />
             </Field>
             <button type="submit" disabled={warn.busy}>
               {t('admin.notifiers.warn.button')}
@@ -105,7 +105,7 @@ export function Accountability({ base, n, actions, onDone }: { base: string; n: 
                 value={suspendReason}
                 onChange={(e) => setSuspendReason(e.target.value)}
                 aria-invalid={sErr('reason') ? true : undefined}
-                aria-describedby={described('nf-suspend-intro', sErr('reason') && 'nf-suspend-reason-error')}
+                aria-describedby={describedBy('nf-suspend-intro', sErr('reason') && 'nf-suspend-reason-error')}
               />
             </Field>
             <Field id="nf-suspend-days" label={t('admin.notifiers.suspend.days')} error={sErr('days')}>
@@ -119,7 +119,7 @@ export function Accountability({ base, n, actions, onDone }: { base: string; n: 
                 value={days}
                 onChange={(e) => setDays(e.target.value)}
                 aria-invalid={sErr('days') ? true : undefined}
-                aria-describedby={described(sErr('days') && 'nf-suspend-days-error')}
+                aria-describedby={describedBy(sErr('days') && 'nf-suspend-days-error')}
               />
             </Field>
             <button type="submit" disabled={suspend.busy}>

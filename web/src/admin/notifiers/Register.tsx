@@ -2,8 +2,8 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
+import { describedBy } from '../../public/common.tsx';
 import { ErrorNote, Field, useResource, useSubmit } from '../common.tsx';
-import { described } from './parts.tsx';
 import { type Key, type Notifier, type Policy } from './types.ts';
 
 export function Register({ base, keys, onRegistered }: { base: string; keys: Key[]; onRegistered: (n: Notifier) => void }) {
@@ -29,7 +29,7 @@ export function Register({ base, keys, onRegistered }: { base: string; keys: Key
       <h3 id="nf-register-title">{t('admin.notifiers.register.title')}</h3>
       <ErrorNote error={form.error} />
       <Field id="nf-register-name" label={t('admin.notifiers.register.name')} error={nErr}>
-        <input id="nf-register-name" required value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nErr ? true : undefined} aria-describedby={described(nErr && 'nf-register-name-error')} />
+        <input id="nf-register-name" required value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nErr ? true : undefined} aria-describedby={describedBy(nErr && 'nf-register-name-error')} />
       </Field>
       <fieldset aria-describedby="nf-register-keys-hint">
         <legend>{t('admin.notifiers.register.keys')}</legend>
@@ -98,7 +98,7 @@ export function PolicyForm({ service }: { service: string }) {
               value={values.threshold}
               onChange={(e) => setEdit({ ...values, threshold: e.target.value })}
               aria-invalid={tErr ? true : undefined}
-              aria-describedby={described(tErr && 'nf-policy-threshold-error')}
+              aria-describedby={describedBy(tErr && 'nf-policy-threshold-error')}
             />
           </Field>
           <Field id="nf-policy-window" label={t('admin.notifiers.policy.window')} error={wErr}>
@@ -110,7 +110,7 @@ export function PolicyForm({ service }: { service: string }) {
               value={values.window}
               onChange={(e) => setEdit({ ...values, window: e.target.value })}
               aria-invalid={wErr ? true : undefined}
-              aria-describedby={described(wErr && 'nf-policy-window-error')}
+              aria-describedby={describedBy(wErr && 'nf-policy-window-error')}
             />
           </Field>
           <button type="submit" disabled={form.busy}>

@@ -3,10 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { fmt } from '../../i18n/index.ts';
-import { useEnumLabel } from '../../public/common.tsx';
+import { describedBy, useEnumLabel } from '../../public/common.tsx';
 import { CATEGORIES, EU_EEA_COUNTRIES } from '../../public/taxonomy.ts';
 import { ErrorNote, Field, useSubmit } from '../common.tsx';
-import { described } from './parts.tsx';
 import { type Key, type Notifier } from './types.ts';
 
 /** Trusted-flagger status, expertise (TDB categories) and designation: one PATCH with its reason. */
@@ -57,7 +56,7 @@ export function TrustForm({ base, n, onSaved }: { base: string; n: Notifier; onS
       <h4 id={id('title')}>{t('admin.notifiers.trust.title')}</h4>
       <ErrorNote error={form.error} />
       <div className="check">
-        <input id={id('trusted')} type="checkbox" checked={trusted} onChange={(e) => setTrusted(e.target.checked)} aria-describedby={described(err('trusted_flagger') && id('trusted-error'))} />
+        <input id={id('trusted')} type="checkbox" checked={trusted} onChange={(e) => setTrusted(e.target.checked)} aria-describedby={describedBy(err('trusted_flagger') && id('trusted-error'))} />
         <label htmlFor={id('trusted')}>{t('admin.notifiers.trust.trusted')}</label>
         {err('trusted_flagger') && (
           <span className="field-error" id={id('trusted-error')}>
@@ -66,7 +65,7 @@ export function TrustForm({ base, n, onSaved }: { base: string; n: Notifier; onS
         )}
       </div>
       {trusted && (
-        <fieldset aria-describedby={described(id('expertise-hint'), err('expertise') && id('expertise-error'))}>
+        <fieldset aria-describedby={describedBy(id('expertise-hint'), err('expertise') && id('expertise-error'))}>
           <legend>{t('admin.notifiers.trust.expertise')}</legend>
           <span className="hint" id={id('expertise-hint')}>
             {t('admin.notifiers.trust.expertiseHint')}
@@ -87,10 +86,10 @@ export function TrustForm({ base, n, onSaved }: { base: string; n: Notifier; onS
       <fieldset>
         <legend>{t('admin.notifiers.trust.designation')}</legend>
         <Field id={id('coordinator')} label={t('admin.notifiers.trust.coordinator')} error={dErr('coordinator')}>
-          <input id={id('coordinator')} value={coordinator} onChange={(e) => setCoordinator(e.target.value)} aria-invalid={dErr('coordinator') ? true : undefined} aria-describedby={described(dErr('coordinator') && id('coordinator-error'))} />
+          <input id={id('coordinator')} value={coordinator} onChange={(e) => setCoordinator(e.target.value)} aria-invalid={dErr('coordinator') ? true : undefined} aria-describedby={describedBy(dErr('coordinator') && id('coordinator-error'))} />
         </Field>
         <Field id={id('state')} label={t('admin.notifiers.trust.memberState')} error={dErr('member_state')}>
-          <select id={id('state')} value={state} onChange={(e) => setState(e.target.value)} aria-invalid={dErr('member_state') ? true : undefined} aria-describedby={described(dErr('member_state') && id('state-error'))}>
+          <select id={id('state')} value={state} onChange={(e) => setState(e.target.value)} aria-invalid={dErr('member_state') ? true : undefined} aria-describedby={describedBy(dErr('member_state') && id('state-error'))}>
             <option value="">{t('admin.notifiers.trust.choose')}</option>
             {EU_EEA_COUNTRIES.map((c) => (
               <option key={c} value={c}>
@@ -100,14 +99,14 @@ export function TrustForm({ base, n, onSaved }: { base: string; n: Notifier; onS
           </select>
         </Field>
         <Field id={id('date')} label={t('admin.notifiers.trust.designatedAt')} error={dErr('designated_at')}>
-          <input id={id('date')} type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-invalid={dErr('designated_at') ? true : undefined} aria-describedby={described(dErr('designated_at') && id('date-error'))} />
+          <input id={id('date')} type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-invalid={dErr('designated_at') ? true : undefined} aria-describedby={describedBy(dErr('designated_at') && id('date-error'))} />
         </Field>
         <Field id={id('reference')} label={t('admin.notifiers.trust.reference')} error={dErr('reference')}>
           <input id={id('reference')} value={reference} onChange={(e) => setReference(e.target.value)} />
         </Field>
       </fieldset>
       <Field id={id('reason')} label={t('admin.notifiers.trust.reason')} hint={t('admin.notifiers.trust.reasonHint')} error={err('reason')}>
-        <textarea id={id('reason')} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={err('reason') ? true : undefined} aria-describedby={described(id('reason-hint'), err('reason') && id('reason-error'))} />
+        <textarea id={id('reason')} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={err('reason') ? true : undefined} aria-describedby={describedBy(id('reason-hint'), err('reason') && id('reason-error'))} />
       </Field>
       <button type="submit" disabled={form.busy}>
         {t('admin.notifiers.trust.save')}

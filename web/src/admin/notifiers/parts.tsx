@@ -65,8 +65,6 @@ export function useActions(url: string, tick: number) {
   return { items, error };
 }
 
-export const described = (...ids: Array<string | false | undefined>) => ids.filter(Boolean).join(' ') || undefined;
-
 export function History({ actions }: { actions: Action[] }) {
   const { t } = useTranslation();
   const label = useEnumLabel();

@@ -30,14 +30,13 @@ import {
   appealOutcome,
   correctedStatement,
   localeOf,
-  notifierSuspension,
-  notifierWarning,
   outcome,
   statementLink,
   statementOfReasons,
   type AppealAccess,
   type EmailContent,
 } from './templates.ts';
+import { notifierSuspension, notifierWarning } from './notifier-templates.ts';
 
 /** ~68 minutes of retries in total (2 + 4 + … + 2048 s) before a message is dead. */
 export const DEFAULT_MAX_ATTEMPTS = 12;
